@@ -1,0 +1,123 @@
+"""Settings of the Tin tức site: the Tỉnh Đoàn Cao Bằng portal.
+
+Another organisation adopts the site by editing this file only: its name, contact details,
+links and colours are all here. `publishconf.py` builds on it for production.
+"""
+
+import sys
+from pathlib import Path
+
+# The pure-logic package `tintuc` sits beside this file; Pelican does not put it on the path.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from tintuc import jinja_filters  # noqa: E402
+
+# --- The organisation -------------------------------------------------------------------
+SITENAME = "Tỉnh Đoàn Cao Bằng"
+SITESUBTITLE = "Trang thông tin điện tử Tỉnh Đoàn Thanh niên Cao Bằng"
+# No AUTHOR: Pelican would credit every article without `Tác giả` to it.
+SITEURL = ""
+ORGANIZATION = {
+    "name": "Trang thông tin điện tử Tỉnh Đoàn Thanh niên Cao Bằng",
+    "short_name": "Tỉnh Đoàn Cao Bằng",
+    "english_name": "Ho Chi Minh Communist Youth Union of Cao Bang Province",
+    "address": (
+        "Khối nhà MTTQ và các tổ chức chính trị xã hội, Phường Đề Thám, "
+        "Thành phố Cao Bằng, Tỉnh Cao Bằng"
+    ),
+    "phone": "02063. 852. 165",
+    "fax": "02063. 852. 165",
+    "email": "tinhdoan@caobang.gov.vn",
+    "responsible": "Bí thư Tỉnh Đoàn",
+    "contact": "Văn phòng Tỉnh Đoàn (02063. 852. 165)",
+    "copyright_year": 2021,
+    "reissue_source": "http://tinhdoan.caobang.gov.vn",
+    "fanpage_url": "https://www.facebook.com/tinhdoancaobang",
+    "fanpage_name": "Tuổi trẻ Cao Bằng",
+}
+LINKS = (
+    ("Trung ương Đoàn TNCS Hồ Chí Minh", "https://doanthanhnien.vn"),
+    ("Cổng thông tin điện tử tỉnh Cao Bằng", "https://caobang.gov.vn"),
+    ("Báo Tuổi Trẻ", "https://tuoitre.vn"),
+    ("Báo Thanh Niên", "https://thanhnien.vn"),
+)
+THEME_COLORS = {"primary": "#0b4f9c", "accent": "#c8102e", "background": "#ffffff"}
+
+# --- Content ----------------------------------------------------------------------------
+PATH = "content"
+PAGE_PATHS = ["pages"]
+ARTICLE_EXCLUDES = ["pages", "images", "data"]
+STATIC_PATHS = ["images", "extra"]
+TIMEZONE = "Asia/Ho_Chi_Minh"
+DEFAULT_LANG = "vi"
+DEFAULT_DATE_FORMAT = "%d/%m/%Y"
+# The category is a required key (CONTRACT §1): a folder name never stands in for it.
+USE_FOLDER_AS_CATEGORY = False
+# Only our Markdown reader: reStructuredText would only add docutils' "no 'vi'" warning.
+READERS = {"rst": None}
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.sane_lists": {},
+    },
+    "output_format": "html5",
+}
+TYPOGRIFY = True
+TYPOGRIFY_OMIT_FILTERS = ["caps"]
+NEWS_NEIGHBOURS = 10
+DEFAULT_PAGINATION = 20
+SUMMARY_MAX_LENGTH = 50
+
+# --- URLs (see docs/urls.md) ------------------------------------------------------------
+ARTICLE_URL = "{slug}.html"
+ARTICLE_SAVE_AS = "{slug}.html"
+# Drafts are never written by a real build; `invoke livereload --drafts` overrides this.
+DRAFT_URL = "ban-nhap/{slug}.html"
+DRAFT_SAVE_AS = ""
+DRAFT_PAGE_SAVE_AS = ""
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+CATEGORY_URL = "chuyen-muc/{slug}/"
+CATEGORY_SAVE_AS = "chuyen-muc/{slug}/index.html"
+CATEGORIES_URL = "chuyen-muc/"
+CATEGORIES_SAVE_AS = "chuyen-muc/index.html"
+TAG_URL = "the/{slug}/"
+TAG_SAVE_AS = "the/{slug}/index.html"
+TAGS_URL = "the/"
+TAGS_SAVE_AS = "the/index.html"
+AUTHOR_URL = "tac-gia/{slug}/"
+AUTHOR_SAVE_AS = "tac-gia/{slug}/index.html"
+AUTHORS_URL = "tac-gia/"
+AUTHORS_SAVE_AS = "tac-gia/index.html"
+ARCHIVES_URL = "luu-tru/"
+ARCHIVES_SAVE_AS = "luu-tru/index.html"
+YEAR_ARCHIVE_URL = "luu-tru/{date:%Y}/"
+YEAR_ARCHIVE_SAVE_AS = "luu-tru/{date:%Y}/index.html"
+MONTH_ARCHIVE_URL = "luu-tru/{date:%Y}/{date:%m}/"
+MONTH_ARCHIVE_SAVE_AS = "luu-tru/{date:%Y}/{date:%m}/index.html"
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/trang/{number}/", "{base_name}/trang/{number}/index.html"),
+)
+
+# --- Feeds (publishconf.py turns them on with absolute URLs) -------------------------------
+FEED_ALL_ATOM = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+
+# --- Theme and plugins --------------------------------------------------------------------
+THEME = "theme"
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+JINJA_FILTERS = jinja_filters.FILTERS
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["build_guard", "vn_reader"]
+# build_guard fails the build when any of these did not load (Pelican only logs it).
+REQUIRED_PLUGINS = list(PLUGINS)
+
+DELETE_OUTPUT_DIRECTORY = True
+LOAD_CONTENT_CACHE = False
+# Our reader gives every document its slug; URL de-duplication replaces translation grouping.
+ARTICLE_TRANSLATION_ID = None
+PAGE_TRANSLATION_ID = None

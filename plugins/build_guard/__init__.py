@@ -1,0 +1,17 @@
+"""No error may end a build with exit 0 (CONTRACT §1, issue 2).
+
+Pelican only logs most errors — a plugin that fails to load, a file it could not read — and
+exits 0 unless run with `--fatal errors`. This guard counts every error logged during a build
+and stops it before any page is written; errors while writing stop it at the end.
+"""
+
+from pelican import signals
+
+from .guard import check_after_writing, check_before_writing, check_plugins, start_counting
+
+
+def register():
+    signals.initialized.connect(start_counting)
+    signals.initialized.connect(check_plugins)
+    signals.all_generators_finalized.connect(check_before_writing)
+    signals.finalized.connect(check_after_writing)

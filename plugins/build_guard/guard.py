@@ -1,0 +1,70 @@
+"""Counting logged errors and turning them into a failed build."""
+
+import logging
+
+
+class BuildFailed(Exception):
+    """A build that must exit non-zero; the message is for the person running it."""
+
+
+class ErrorCounter(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.ERROR)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+def _is_told_already(error: BaseException) -> bool:
+    # Pelican's `--fatal` raises this bare RuntimeError after logging the real message.
+    return isinstance(error, BuildFailed) or (
+        type(error) is RuntimeError and str(error) == "Warning or error encountered"
+    )
+
+
+def _without_traceback(record: logging.LogRecord) -> bool:
+    # Pelican logs the exception that ends a build with its traceback; here the message
+    # above it says everything, and a traceback only frightens editors.
+    if record.exc_info and _is_told_already(record.exc_info[1]):
+        record.exc_info = None
+        record.exc_text = None
+    return True
+
+
+_counter = ErrorCounter()
+
+
+def start_counting(pelican) -> None:
+    root = logging.getLogger()
+    if _counter not in root.handlers:
+        root.addHandler(_counter)
+    for handler in root.handlers:
+        if _without_traceback not in handler.filters:
+            handler.addFilter(_without_traceback)
+    _counter.count = 0
+
+
+def check_plugins(pelican) -> None:
+    required = pelican.settings.get("REQUIRED_PLUGINS", [])
+    missing = [name for name in required if name not in pelican.settings["PLUGINS"]]
+    if missing:
+        raise BuildFailed(
+            f"Không nạp được plugin: {', '.join(missing)}. Bản dựng dừng lại; "
+            "xem lỗi ở trên (thường là thiếu gói Python: chạy lại lệnh cài đặt trong README)."
+        )
+
+
+def _stop_if_errors(when: str) -> None:
+    if _counter.count:
+        count = _counter.count
+        _counter.count = 0
+        raise BuildFailed(f"Có {count} lỗi (xem các thông báo ở trên); {when}.")
+
+
+def check_before_writing(generators) -> None:
+    _stop_if_errors("bản dựng dừng lại, chưa ghi trang nào")
+
+
+def check_after_writing(pelican) -> None:
+    _stop_if_errors("bản dựng không thành công, đừng xuất bản thư mục kết quả này")

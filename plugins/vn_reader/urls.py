@@ -1,0 +1,58 @@
+"""Every article and page gets its own URL, the same one on every build.
+
+A slug comes from `Đường dẫn` when the editor wrote one, else from the title. When two
+documents want the same slug, the older one — by (publication time, source path) — keeps it
+and the others get `-2`, `-3`, … in that order, so adding a newer namesake never moves an
+existing page. Slugs the editor wrote are served before slugs made from titles.
+"""
+
+import logging
+
+from .reader import display_path
+
+logger = logging.getLogger(__name__)
+
+# Files the theme writes at the site root next to `{slug}.html` articles.
+RESERVED_SLUGS = frozenset({"index", "404", "sitemap", "robots", "feeds"})
+
+
+def publication_order(document):
+    return (getattr(document, "date", None) is None, getattr(document, "date", None) or 0,
+            document.relative_source_path)
+
+
+def unique_slugs(documents, reserved=frozenset()) -> None:
+    taken = set(reserved)
+    ordered = sorted(documents, key=publication_order)
+    pinned = [document for document in ordered if document.metadata.get("slug_pinned")]
+    derived = [document for document in ordered if not document.metadata.get("slug_pinned")]
+    for document in pinned + derived:
+        slug = document.slug
+        candidate, number = slug, 2
+        while candidate in taken:
+            candidate = f"{slug}-{number}"
+            number += 1
+        if candidate != slug and document.metadata.get("slug_pinned"):
+            logger.warning(
+                "%s: cảnh báo: “Đường dẫn” %s đã được bài khác dùng; bài này dùng %s. "
+                "Cách sửa: đặt một “Đường dẫn” khác cho một trong hai bài",
+                display_path(document.source_path), slug, candidate,
+            )
+        document.slug = candidate
+        taken.add(candidate)
+
+
+def settle_articles(generator) -> None:
+    """Order and name the articles before categories, tags and archives are built from them.
+
+    Listings follow CONTRACT §3's order, newest first: (publication time, source path).
+    """
+    generator.articles.sort(key=publication_order, reverse=True)
+    generator.hidden_articles.sort(key=publication_order, reverse=True)
+    unique_slugs(generator.articles + generator.hidden_articles, RESERVED_SLUGS)
+    unique_slugs(generator.drafts)
+
+
+def settle_pages(generator) -> None:
+    unique_slugs(generator.pages + generator.hidden_pages)
+    unique_slugs(generator.draft_pages)

@@ -1,0 +1,45 @@
+"""Tasks for editors, operators and CI (`invoke --list`). Each one is thin: options in, a
+command or a function of the project out."""
+
+import shlex
+import sys
+from pathlib import Path
+
+from invoke import task
+
+PROJECT = Path(__file__).resolve().parent
+BIN = Path(sys.executable).parent
+SETTINGS = {"dev": "pelicanconf.py", "publish": "publishconf.py"}
+
+
+def _pelican(c, *args: str, settings: str = "pelicanconf.py", pty: bool = False):
+    command = [str(BIN / "pelican"), *args, "-s", settings]
+    return c.run(shlex.join(command), pty=pty)
+
+
+@task(help={"content": "content folder (content/)", "output": "output folder (output/)",
+            "settings": "settings file (pelicanconf.py)"})
+def build(c, content="content", output="output", settings="pelicanconf.py"):
+    """Build the site into output/; any error stops the build with a non-zero exit."""
+    with c.cd(str(PROJECT)):
+        _pelican(c, content, "-o", output, "--fatal", "errors", settings=settings)
+
+
+@task(help={"port": "port (8000)", "output": "folder to serve (output/)"})
+def serve(c, port=8000, output="output"):
+    """Serve the built site at http://127.0.0.1:8000 (build it first)."""
+    with c.cd(str(PROJECT)):
+        _pelican(c, "--listen", "--bind", "127.0.0.1", "--port", str(port), "-o", output)
+
+
+@task(help={"fast": "skip the browser and validator tests", "k": "only tests matching this"})
+def test(c, fast=False, k=""):
+    """Run every test (pytest), then ruff."""
+    args = [str(BIN / "pytest")]
+    if fast:
+        args += ["-m", "not browser and not slow"]
+    if k:
+        args += ["-k", k]
+    with c.cd(str(PROJECT)):
+        c.run(shlex.join(args), pty=False)
+        c.run(shlex.join([str(BIN / "ruff"), "check", "."]))
