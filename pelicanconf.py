@@ -43,6 +43,17 @@ LINKS = (
 )
 THEME_COLORS = {"primary": "#0b4f9c", "accent": "#c8102e", "background": "#ffffff"}
 
+# The main categories, in menu order. `invoke check` warns about any other.
+NEWS_CATEGORIES = [
+    "Hoạt động Đoàn",
+    "Phong trào tình nguyện",
+    "Thanh niên lập nghiệp",
+    "Tuyên truyền pháp luật",
+    "Văn hóa - Thể thao",
+    "Chuyển đổi số",
+    "Đội TNTP Hồ Chí Minh",
+]
+
 # --- Content ----------------------------------------------------------------------------
 PATH = "content"
 PAGE_PATHS = ["pages"]

@@ -5,7 +5,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from invoke import task
+from invoke import Collection, task
 
 PROJECT = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
@@ -43,3 +43,7 @@ def test(c, fast=False, k=""):
     with c.cd(str(PROJECT)):
         c.run(shlex.join(args), pty=False)
         c.run(shlex.join([str(BIN / "ruff"), "check", "."]))
+
+
+# Tasks of other areas live beside the code they drive, in tools/*; each is added here.
+ns = Collection(build, serve, test)

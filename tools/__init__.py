@@ -1,0 +1,1 @@
+"""Operational code behind the invoke tasks (may import Pelican; pure logic is in tintuc/)."""
