@@ -64,8 +64,9 @@ DEFAULT_LANG = "vi"
 DEFAULT_DATE_FORMAT = "%d/%m/%Y"
 # The category is a required key (CONTRACT §1): a folder name never stands in for it.
 USE_FOLDER_AS_CATEGORY = False
-# Only our Markdown reader: reStructuredText would only add docutils' "no 'vi'" warning.
-READERS = {"rst": None}
+# Only our Markdown reader: articles are Markdown (CONTRACT §1); docutils would only add its
+# "no 'vi'" warning, and saved HTML pages (a legacy mirror) are not articles.
+READERS = {"rst": None, "html": None, "htm": None}
 MARKDOWN = {
     "extension_configs": {
         "markdown.extensions.extra": {},
