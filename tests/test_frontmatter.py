@@ -101,6 +101,11 @@ def test_slug_given_is_made_a_slug():
     assert parse(HEADER + "Đường dẫn: Đại hội Đoàn\n\nx\n").get("slug") == "dai-hoi-doan"
 
 
+def test_slug_given_is_never_cut():
+    long_slug = "-".join(["thanh-nien-tinh-nguyen"] * 8)
+    assert parse(HEADER + f"Đường dẫn: {long_slug}\n\nx\n").get("slug") == long_slug
+
+
 def test_missing_required_keys_each_reported_at_the_end_of_the_header():
     document = parse("Tác giả: A\nNguồn: B\n\nThân\n")
     assert codes(document) == [(2, "missing-title"), (2, "missing-date"),

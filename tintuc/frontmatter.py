@@ -254,7 +254,7 @@ def _convert(key: Key, value: str, line: int, document: Document):
                 items.append(item)
         return items
     if key.kind == "slug":
-        slug = slugify(value)
+        slug = slugify(value, max_length=None)
         if not slug:
             document.error(line, "bad-slug", f"“{key.label}” “{value}” không có chữ hay số nào",
                            "ghi đường dẫn bằng chữ không dấu, số và dấu gạch ngang")

@@ -24,11 +24,14 @@ def fold(text: str) -> str:
     return " ".join(strip_marks(text).casefold().split())
 
 
-def slugify(text: str, max_length: int = 80) -> str:
-    """Lowercase ASCII slug: `Đoàn cơ sở “3 chủ động”` → `doan-co-so-3-chu-dong`."""
+def slugify(text: str, max_length: int | None = 80) -> str:
+    """Lowercase ASCII slug: `Đoàn cơ sở “3 chủ động”` → `doan-co-so-3-chu-dong`.
+
+    Slugs made from titles are cut at a word; one an editor wrote (`max_length=None`) is not.
+    """
     ascii_text = strip_marks(nfc(text)).lower()
     slug = _SLUG_JUNK.sub("-", ascii_text).strip("-")
-    if len(slug) > max_length:
+    if max_length is not None and len(slug) > max_length:
         slug = slug[:max_length].rsplit("-", 1)[0] or slug[:max_length]
     return slug
 
