@@ -124,9 +124,19 @@ THEME = "theme"
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
 JINJA_FILTERS = jinja_filters.FILTERS
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["build_guard", "vn_reader"]
+PLUGINS = ["build_guard", "vn_reader", "visitor_counter"]
 # build_guard fails the build when any of these did not load (Pelican only logs it).
 REQUIRED_PLUGINS = list(PLUGINS)
+
+# --- Visitor counter (CONTRACT §4; production paths in publishconf.py) --------------------
+# The legacy site's running total when its counter stopped; visits after it are added.
+VISITOR_COUNTER_BASELINE = {"total": 7558632, "as_of": "13/11/2022 21:12"}
+VISITOR_COUNTER_LOGS = []
+VISITOR_COUNTER_STATE = None  # in memory only: a local build never touches production state
+VISITOR_COUNTER_COUNT_BOTS = True
+VISITOR_COUNTER_THOUSANDS_SEP = ","
+VISITOR_COUNTER_MOST_READ_DAYS = 7
+VISITOR_COUNTER_MOST_READ_COUNT = 5
 
 DELETE_OUTPUT_DIRECTORY = True
 LOAD_CONTENT_CACHE = False

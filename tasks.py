@@ -7,6 +7,8 @@ from pathlib import Path
 
 from invoke import Collection, task
 
+from tools.counter_task import counter
+
 PROJECT = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
 SETTINGS = {"dev": "pelicanconf.py", "publish": "publishconf.py"}
@@ -46,4 +48,4 @@ def test(c, fast=False, k=""):
 
 
 # Tasks of other areas live beside the code they drive, in tools/*; each is added here.
-ns = Collection(build, serve, test)
+ns = Collection(build, serve, test, counter)

@@ -11,6 +11,7 @@ import gzip
 import io
 import os
 import re
+import zlib
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -148,9 +149,10 @@ def is_gzip(path: Path) -> bool:
 
 def open_log(path: Path, gz: bool) -> BinaryIO:
     if gz:
-        # GzipFile's own readline is slow; a buffer in front of it iterates lines as fast
-        # as a plain file does.
-        return io.BufferedReader(gzip.GzipFile(path, "rb"), buffer_size=1 << 20)
+        # GzipFile's own readline is slow; a buffer in front of it iterates lines as fast as
+        # a plain file does. The buffer stays small because a gzip cut short loses the block
+        # being filled when the damage is reached.
+        return io.BufferedReader(gzip.GzipFile(path, "rb"), buffer_size=1 << 16)
     return open(path, "rb", buffering=1 << 20)
 
 
@@ -159,7 +161,7 @@ def read_head(path: Path, gz: bool, size: int) -> bytes:
     with open_log(path, gz) as stream:
         try:
             return stream.read(size)
-        except (OSError, EOFError):  # a gzip cut short still has a readable head
+        except (OSError, EOFError, zlib.error):  # a gzip damaged in its first block
             return b""
 
 
@@ -170,19 +172,35 @@ def gzip_recorded_size(path: Path) -> int:
         return int.from_bytes(raw.read(4), "little")
 
 
-def lines_after(stream: BinaryIO, offset: int, gz: bool) -> Iterator[bytes]:
-    """The lines of an open log that start at a byte offset of its (decompressed) content.
+class Lines:
+    """The lines of an open log from a byte offset of its (decompressed) content.
 
-    The last line has no newline when the file ends in the middle of one.
+    The last line has no newline when the file ends in the middle of one. A gzip file cut
+    short or corrupted ends the iteration early and sets `damaged`, so what was read before
+    the damage can still be counted and recorded.
     """
-    if gz:
-        # Seeking forward in gzip decompresses anyway; large reads keep memory flat.
-        remaining = offset
-        while remaining > 0:
-            block = stream.read(min(remaining, 1 << 22))
-            if not block:
-                return iter(())
-            remaining -= len(block)
-    elif offset:
-        stream.seek(offset)
-    return iter(stream)
+
+    def __init__(self, stream: BinaryIO, offset: int, gz: bool) -> None:
+        self._stream = stream
+        self._offset = offset
+        self._gz = gz
+        self.damaged = False
+
+    def __iter__(self) -> Iterator[bytes]:
+        if not self._gz:
+            if self._offset:
+                self._stream.seek(self._offset)
+            return iter(self._stream)
+        return self._guarded()
+
+    def _guarded(self) -> Iterator[bytes]:
+        try:
+            remaining = self._offset
+            while remaining > 0:  # forward seeks decompress anyway; large reads, flat memory
+                block = self._stream.read(min(remaining, 1 << 22))
+                if not block:
+                    return
+                remaining -= len(block)
+            yield from self._stream
+        except (OSError, EOFError, zlib.error):
+            self.damaged = True

@@ -23,6 +23,7 @@ from tintuc.counter_state import (
     save_state,
 )
 from tintuc.dates import DateError, parse_date
+from tintuc.problems import Explained
 from tintuc.visits import (
     BaselineMoved,
     Figures,
@@ -47,7 +48,7 @@ TABLE_DAYS = 30
 VIEW_DAYS_KEPT = 31
 
 
-class CounterSettingsError(ValueError):
+class CounterSettingsError(Explained, ValueError):
     """A VISITOR_COUNTER_* setting that cannot be used; the message is in Vietnamese."""
 
 

@@ -32,7 +32,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from tintuc.accesslog import expand, gzip_recorded_size, is_gzip, lines_after, open_log, read_head
+from tintuc.accesslog import Lines, expand, gzip_recorded_size, is_gzip, open_log, read_head
+from tintuc.problems import Explained
 from tintuc.visits import EXCLUDED_PREFIXES, BaselineMoved, Batch, Tally
 
 FORMAT = "tintuc-visitor-counter"
@@ -41,7 +42,7 @@ HEAD_SIZE = 4096
 FILE_MEMORY_DAYS = 400
 
 
-class CounterStateError(Exception):
+class CounterStateError(Explained):
     """The state file cannot be used; the message (Vietnamese) tells the operator what to do."""
 
 
@@ -126,26 +127,22 @@ class CounterState:
         start = record.offset if record is not None else 0
 
         with open_log(path, gz) as stream:
-            scan = None
-            try:
-                scan = batch.feed(lines_after(stream, start, gz), complete=gz,
-                                  ignore_until=ignore_until)
-            except (OSError, EOFError):
-                # A gzip file cut short: what was read before the damage is counted; the
-                # rest cannot be. Reading resumes after the counted lines next time.
-                report.damaged.append(path)
-        if scan is None:
-            return
+            lines = Lines(stream, start, gz)
+            scan = batch.feed(lines, complete=gz, ignore_until=ignore_until)
+        if lines.damaged:
+            # What came before the damage is counted and recorded like any line; the file
+            # is then left alone (it cannot change), so the warning is given once.
+            report.damaged.append(path)
         report.bytes_read += scan.consumed
         if scan.unreadable:
             report.unreadable[path] = scan.unreadable
         if record is None:
-            if scan.consumed == 0:
+            if scan.consumed == 0 and not gz:
                 return  # nothing read: judge it again, with a longer head, next time
             record = FileRecord(hashlib.sha256(head).hexdigest(), len(head), 0)
             self.files.append(record)
         record.offset = start + scan.consumed
-        if gz and path not in report.damaged:
+        if gz:
             record.gz_size = size
         if scan.newest is not None and (record.newest is None or scan.newest > record.newest):
             record.newest = scan.newest
@@ -197,12 +194,12 @@ class CounterState:
             as_of=_optional_int(data, "as_of"),
             baseline_at=_optional_int(data, "baseline_at"),
             after_baseline=_pair(data.get("after_baseline"), "after_baseline"),
-            daily={_text(day, "daily"): _pair(counts, f"daily[{day}]")
+            daily={_day(day, "daily"): _pair(counts, f"daily[{day}]")
                    for day, counts in _mapping(data, "daily").items()},
             last_visits={_text(digest, "last_visits"): _int(time, "last_visits")
                          for digest, time in _mapping(data, "last_visits").items()},
             pending=[_pending(item) for item in _list(data, "pending")],
-            views={_text(day, "views"): {_text(path, "views"): _int(number, f"views[{day}]")
+            views={_day(day, "views"): {_text(path, "views"): _int(number, f"views[{day}]")
                                          for path, number in _dict(paths, "views").items()}
                    for day, paths in _mapping(data, "views").items()},
         )
@@ -259,10 +256,13 @@ def load_state(path: Path) -> tuple[CounterState, bool]:
 def save_state(state: CounterState, path: Path) -> None:
     """Replace the file atomically: readers see the old version or the new, never a mix."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(state.to_json(), ensure_ascii=True, separators=(",", ":"))
+    data = json.dumps(state.to_json(), ensure_ascii=True, separators=(",", ":")).encode()
     if path.exists():
-        _write_atomically(backup_path(path), path.read_bytes())
-    _write_atomically(path, text.encode("ascii"))
+        previous = path.read_bytes()
+        if previous == data:
+            return  # a build that read nothing new keeps the backup one version behind
+        _write_atomically(backup_path(path), previous)
+    _write_atomically(path, data)
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
@@ -334,6 +334,14 @@ def _optional_int(data: dict, name: str) -> int | None:
 def _text(value: object, name: str) -> str:
     if not isinstance(value, str):
         raise ValueError(name)
+    return value
+
+
+def _day(value: object, name: str) -> str:
+    try:
+        date.fromisoformat(_text(value, name))
+    except ValueError:
+        raise ValueError(name) from None
     return value
 
 

@@ -39,3 +39,7 @@ class ContentError(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__("\n".join(str(problem) for problem in problems))
+
+
+class Explained(Exception):
+    """An error whose message tells the reader everything, in Vietnamese: no traceback needed."""

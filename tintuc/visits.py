@@ -151,12 +151,11 @@ class Batch:
     """
 
     def __init__(self, salt: bytes, *, article_paths: re.Pattern[bytes] | None = None,
-                 excluded: tuple[bytes, ...] = EXCLUDED_PREFIXES,
-                 is_bot: BotDetector | None = None) -> None:
+                 excluded: tuple[bytes, ...] = EXCLUDED_PREFIXES) -> None:
         self._salt = salt
         self._article_paths = article_paths
         self._excluded = excluded
-        self._is_bot = is_bot or BotDetector()
+        self._is_bot = BotDetector()
         self._timestamps = Timestamps()
         self._clients: dict[tuple[bytes, bytes], int] = {}
         self._by_digest: dict[str, int] = {}
@@ -337,8 +336,8 @@ class Tally:
             into = self.views.setdefault(day, {})
             for path, number in counts.items():
                 into[path] = into.get(path, 0) + number
-        if not batch.requests and not self.pending:
-            return
+        if not batch.requests:
+            return  # replaying the pending requests alone would change nothing
 
         for time, digest, bot in self.pending:
             batch.requests.append(time << _CLIENT_BITS | batch.client(digest, bot))

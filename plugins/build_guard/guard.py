@@ -2,8 +2,10 @@
 
 import logging
 
+from tintuc.problems import Explained
 
-class BuildFailed(Exception):
+
+class BuildFailed(Explained):
     """A build that must exit non-zero; the message is for the person running it."""
 
 
@@ -18,7 +20,7 @@ class ErrorCounter(logging.Handler):
 
 def _is_told_already(error: BaseException) -> bool:
     # Pelican's `--fatal` raises this bare RuntimeError after logging the real message.
-    return isinstance(error, BuildFailed) or (
+    return isinstance(error, Explained) or (
         type(error) is RuntimeError and str(error) == "Warning or error encountered"
     )
 

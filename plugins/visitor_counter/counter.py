@@ -1,0 +1,47 @@
+"""The counter's figures and the most-read articles, put into the context every page shares."""
+
+import logging
+
+from pelican.generators import ArticlesGenerator
+
+from tintuc.counter_report import CounterSettings, Snapshot, refresh
+
+logger = logging.getLogger(__name__)
+
+
+def update_counter(generators) -> None:
+    """Bring the counter up to date and publish `visitor_counter` and `most_read`.
+
+    A damaged state file or a wrong setting raises: the build must stop rather than show
+    figures counted again from zero.
+    """
+    # All generators hold the same context dictionary, so one assignment reaches every page.
+    context = generators[0].context
+    context["visitor_counter"] = None
+    context["most_read"] = None
+    config = CounterSettings.from_mapping(generators[0].settings)
+    if not config.enabled:
+        return
+    snapshot = refresh(config)
+    for message in snapshot.warnings():
+        logger.warning("%s", message)
+    context["visitor_counter"] = snapshot.block()
+    articles = next((g.articles for g in generators if isinstance(g, ArticlesGenerator)), [])
+    context["most_read"] = most_read(snapshot, articles)
+
+
+def most_read(snapshot: Snapshot, articles) -> list | None:
+    """(article, views) for the most viewed published articles of the last days, or None."""
+    views = snapshot.most_read()
+    if not views:
+        return None
+    site_path = snapshot.settings.site_path
+    ranked = []
+    for article in articles:
+        count = views.get(site_path(article.url))
+        if count:
+            ranked.append((article, count))
+    # Ties go to the newer article, then to the URL, so the block is the same on every build.
+    ranked.sort(key=lambda pair: pair[0].url)
+    ranked.sort(key=lambda pair: (pair[1], pair[0].date), reverse=True)
+    return ranked[: snapshot.settings.most_read_count] or None

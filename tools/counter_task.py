@@ -1,0 +1,15 @@
+"""`invoke counter`: the visitor counter for the operator, without building the site."""
+
+from invoke import Exit, task
+
+from tintuc.counter_report import read_settings_file, show
+from tintuc.problems import Explained
+
+
+@task(help={"settings": "settings file (publishconf.py: the production logs and state)"})
+def counter(c, settings="publishconf.py"):
+    """Ingest the access logs; print the six figures and the last 30 days."""
+    try:
+        show(read_settings_file(settings))
+    except Explained as error:
+        raise Exit(str(error), code=1) from None
