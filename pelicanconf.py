@@ -10,7 +10,7 @@ from pathlib import Path
 # The pure-logic package `tintuc` sits beside this file; Pelican does not put it on the path.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from tintuc import jinja_filters  # noqa: E402
+from tintuc import jinja_filters, theme_filters  # noqa: E402
 
 # --- The organisation -------------------------------------------------------------------
 SITENAME = "Tỉnh Đoàn Cao Bằng"
@@ -42,6 +42,14 @@ LINKS = (
     ("Báo Thanh Niên", "https://thanhnien.vn"),
 )
 THEME_COLORS = {"primary": "#0b4f9c", "accent": "#c8102e", "background": "#ffffff"}
+SITELOGO = "images/logo.png"
+SITE_ICON = "images/logo.png"
+EMBLEM = {
+    "image": "images/huy-hieu-doan.png",
+    "alt": "Huy hiệu Đoàn Thanh niên Cộng sản Hồ Chí Minh",
+    "width": 240,
+    "height": 240,
+}
 
 # The main categories, in menu order. `invoke check` warns about any other.
 NEWS_CATEGORIES = [
@@ -77,7 +85,14 @@ MARKDOWN = {
 TYPOGRIFY = True
 TYPOGRIFY_OMIT_FILTERS = ["caps"]
 NEWS_NEIGHBOURS = 10
+NEWS_NEW_DAYS = 2  # the "Mới" badge on newer/older items; 0 turns it off
+HOME_LATEST_COUNT = 6
+HOME_CATEGORY_ARTICLES = 4
 DEFAULT_PAGINATION = 20
+PAGINATED_TEMPLATES = {"index": None, "category": None, "tag": None, "author": None,
+                       "period_archives": None}
+TEMPLATE_PAGES = {"404.html": "404.html", "sitemap.xml": "sitemap.xml",
+                  "robots.txt": "robots.txt"}
 SUMMARY_MAX_LENGTH = 50
 
 # --- URLs (see docs/urls.md) ------------------------------------------------------------
@@ -122,9 +137,9 @@ AUTHOR_FEED_RSS = None
 # --- Theme and plugins --------------------------------------------------------------------
 THEME = "theme"
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
-JINJA_FILTERS = jinja_filters.FILTERS
+JINJA_FILTERS = {**jinja_filters.FILTERS, **theme_filters.FILTERS}
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["build_guard", "vn_reader", "visitor_counter"]
+PLUGINS = ["build_guard", "vn_reader", "news_lists", "visitor_counter"]
 # build_guard fails the build when any of these did not load (Pelican only logs it).
 REQUIRED_PLUGINS = list(PLUGINS)
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from invoke import Collection, task
 
+from tools.bench import bench_task
 from tools.counter_task import counter
 
 PROJECT = Path(__file__).resolve().parent
@@ -48,4 +49,4 @@ def test(c, fast=False, k=""):
 
 
 # Tasks of other areas live beside the code they drive, in tools/*; each is added here.
-ns = Collection(build, serve, test, counter)
+ns = Collection(build, serve, test, counter, bench_task())

@@ -68,6 +68,7 @@ def counter_site(build_site, tmp_path, theme):
         options = {
             "PLUGINS": plugins, "REQUIRED_PLUGINS": plugins,
             "THEME": str(SIMPLE_THEME), "THEME_TEMPLATES_OVERRIDES": [str(theme)],
+            "TEMPLATE_PAGES": {},  # the simple theme has no 404, sitemap or robots templates
             "VISITOR_COUNTER_LOGS": [str(tmp_path / "logs" / "access.log*")],
             "VISITOR_COUNTER_STATE": str(tmp_path / "state" / "counter.json"),
             # The site's own baseline would hide what each test counts.

@@ -1,0 +1,1 @@
+"""Content folders and settings the theme's tests build with."""
