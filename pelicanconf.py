@@ -139,7 +139,7 @@ THEME = "theme"
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
 JINJA_FILTERS = {**jinja_filters.FILTERS, **theme_filters.FILTERS}
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["build_guard", "vn_reader", "news_lists", "visitor_counter"]
+PLUGINS = ["build_guard", "vn_reader", "news_lists", "visitor_counter", "legacy_redirects"]
 # build_guard fails the build when any of these did not load (Pelican only logs it).
 REQUIRED_PLUGINS = list(PLUGINS)
 
@@ -152,6 +152,10 @@ VISITOR_COUNTER_COUNT_BOTS = True
 VISITOR_COUNTER_THOUSANDS_SEP = ","
 VISITOR_COUNTER_MOST_READ_DAYS = 7
 VISITOR_COUNTER_MOST_READ_COUNT = 5
+
+# Redirects from the legacy NukeViet URLs (`Đường dẫn cũ`, categories, tags, feeds, print);
+# the defaults and the other keys are in plugins/legacy_redirects/redirects.py.
+LEGACY_REDIRECTS = {"enabled": True}
 
 DELETE_OUTPUT_DIRECTORY = True
 LOAD_CONTENT_CACHE = False

@@ -9,6 +9,7 @@ from invoke import Collection, task
 
 from tools.bench import bench_task
 from tools.counter_task import counter
+from tools.importer import import_legacy
 
 PROJECT = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
@@ -49,4 +50,4 @@ def test(c, fast=False, k=""):
 
 
 # Tasks of other areas live beside the code they drive, in tools/*; each is added here.
-ns = Collection(build, serve, test, counter, bench_task())
+ns = Collection(build, serve, test, counter, bench_task(), import_legacy)

@@ -42,6 +42,14 @@ def unique_slugs(documents, reserved=frozenset()) -> None:
         taken.add(candidate)
 
 
+def freeze_urls(documents) -> None:
+    """Compute each URL once: Pelican rebuilds it from the metadata on every access, and a
+    page of lists asks for dozens. `override_url`/`override_save_as` are Pelican's own hooks."""
+    for document in documents:
+        document.override_url = document.url
+        document.override_save_as = document.save_as
+
+
 def settle_articles(generator) -> None:
     """Order and name the articles before categories, tags and archives are built from them.
 
@@ -51,8 +59,10 @@ def settle_articles(generator) -> None:
     generator.hidden_articles.sort(key=publication_order, reverse=True)
     unique_slugs(generator.articles + generator.hidden_articles, RESERVED_SLUGS)
     unique_slugs(generator.drafts)
+    freeze_urls(generator.articles + generator.hidden_articles + generator.drafts)
 
 
 def settle_pages(generator) -> None:
     unique_slugs(generator.pages + generator.hidden_pages)
     unique_slugs(generator.draft_pages)
+    freeze_urls(generator.pages + generator.hidden_pages + generator.draft_pages)
