@@ -82,8 +82,16 @@ MARKDOWN = {
     },
     "output_format": "html5",
 }
-TYPOGRIFY = True
+# Typography (typogrify; `caps` off, it breaks Vietnamese capitals) is applied by our reader
+# to NFC text, so it is cached and done on every core with the rest of the reading; Pelican's
+# own pass would redo it on every build.
+TYPOGRIFY = False
+NEWS_TYPOGRIFY = True
 TYPOGRIFY_OMIT_FILTERS = ["caps"]
+# Reading: results kept in CACHE_PATH by each file's sha256. Reading and rendering use
+# NEWS_WORKERS processes (0: one per core; 1: everything in this process).
+NEWS_READER_CACHE = True
+NEWS_WORKERS = 0
 NEWS_NEIGHBOURS = 10
 NEWS_NEW_DAYS = 2  # the "Mới" badge on newer/older items; 0 turns it off
 HOME_LATEST_COUNT = 6
@@ -139,7 +147,8 @@ THEME = "theme"
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
 JINJA_FILTERS = {**jinja_filters.FILTERS, **theme_filters.FILTERS}
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["build_guard", "vn_reader", "news_lists", "visitor_counter", "legacy_redirects"]
+PLUGINS = ["build_guard", "parallel_writer", "vn_reader", "news_lists", "visitor_counter",
+           "legacy_redirects"]
 # build_guard fails the build when any of these did not load (Pelican only logs it).
 REQUIRED_PLUGINS = list(PLUGINS)
 

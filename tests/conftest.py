@@ -96,10 +96,14 @@ def write_files(folder: Path, files: dict[str, str | bytes]) -> None:
 
 
 def build(root: Path, files: dict | Path, settings: dict | None = None,
-          settings_file: Path = SETTINGS_FILE) -> Site:
+          settings_file: Path = SETTINGS_FILE, copy: bool = True) -> Site:
+    """Build `files` (a dict of relpath → text/bytes, or a folder, copied unless `copy` is
+    False) into `root/output`."""
     content = root / "content"
-    if isinstance(files, Path):
-        shutil.copytree(files, content)
+    if isinstance(files, Path) and not copy:
+        content = files
+    elif isinstance(files, Path):
+        shutil.copytree(files, content, dirs_exist_ok=True)
     else:
         content.mkdir(parents=True, exist_ok=True)
         write_files(content, files)

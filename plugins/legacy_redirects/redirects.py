@@ -343,7 +343,10 @@ def write_redirects(pelican) -> None:
         if _file_for(source) == redirect.save_as:
             continue  # the old URL is the new one
         variants = []
-        for prefix in config["static_prefixes"] if config["static_pages"] else []:
+        # Our output's file names are lowercase ASCII (CONTRACT §2): an old address with
+        # Vietnamese letters (NukeViet kept them in tag aliases) is redirected by the map only.
+        static = config["static_pages"] and source.isascii() and source == source.lower()
+        for prefix in config["static_prefixes"] if static else []:
             file = _inside(output, _file_for(prefix + source))
             if file is None:
                 logger.warning("%s: bỏ địa chỉ cũ không hợp lệ %s", SETTING, source)

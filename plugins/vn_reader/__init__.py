@@ -2,11 +2,15 @@
 
 from pelican import signals
 
-from .reader import add_reader
+from .reader import add_reader, finish_session, prepare_articles, prepare_pages, start_session
 from .urls import settle_articles, settle_pages
 
 
 def register():
+    signals.initialized.connect(start_session)
     signals.readers_init.connect(add_reader)
+    signals.article_generator_init.connect(prepare_articles)
+    signals.page_generator_init.connect(prepare_pages)
     signals.article_generator_pretaxonomy.connect(settle_articles)
     signals.page_generator_finalized.connect(settle_pages)
+    signals.all_generators_finalized.connect(finish_session)

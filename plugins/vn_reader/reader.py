@@ -1,23 +1,25 @@
-"""Pelican's side of the reader: files in, metadata objects out, problems logged."""
+"""Pelican's side of the reader: files in, metadata objects out, problems logged.
 
-import html
+Before Pelican reads anything, every article and page is read by `tintuc.reading` — on all
+cores, and only when its bytes changed since the last build (a cache in CACHE_PATH). Pelican's
+reader calls then just turn those results into Pelican's objects and report the problems.
+"""
+
 import logging
 import os
-import re
 from pathlib import Path
 
 from pelican.readers import BaseReader
 from pelican.urlwrappers import Author, Category, Tag
 
-from tintuc.frontmatter import ARTICLE_REQUIRED, PAGE_REQUIRED, read_source
-from tintuc.markdown_ext import convert
+from tintuc.frontmatter import ARTICLE_REQUIRED, PAGE_REQUIRED
 from tintuc.problems import ContentError
+from tintuc.reading import ReadCache, ReadOptions, ReadResult, digest_of, read_article, read_many
 from tintuc.text import slugify
 
 logger = logging.getLogger(__name__)
 
-_STATIC_PREFIX = re.compile(r"^(?:\{static\}|\{attach\}|\|static\||\.\./)*/*")
-_TAGS = re.compile(r"<[^>]+>")
+CACHE_FILE = "tintuc-reader.pickle"
 
 
 def display_path(source_path: str) -> str:
@@ -37,8 +39,98 @@ def report(problems) -> None:
         logger.error("%s", "\n".join(errors))
 
 
-def plain_text(fragment: str) -> str:
-    return " ".join(html.unescape(_TAGS.sub(" ", fragment)).split())
+def required_keys(source_path: str, settings) -> tuple[str, ...]:
+    relative = os.path.relpath(source_path, settings["PATH"])
+    for page_path in settings["PAGE_PATHS"]:
+        if relative == page_path or relative.startswith(page_path.rstrip("/") + os.sep):
+            return PAGE_REQUIRED
+    return ARTICLE_REQUIRED
+
+
+def read_options(settings) -> ReadOptions:
+    return ReadOptions(
+        markdown=settings["MARKDOWN"],
+        typogrify=settings.get("NEWS_TYPOGRIFY", True),
+        typogrify_omit=tuple(settings.get("TYPOGRIFY_OMIT_FILTERS", ())),
+        typogrify_ignore_tags=tuple(settings.get("TYPOGRIFY_IGNORE_TAGS", ())),
+    )
+
+
+class ReadingSession:
+    """The results of one build's reading, and the cache they come from and go to."""
+
+    def __init__(self, settings):
+        self.settings = settings
+        self.options = read_options(settings)
+        cache_file = Path(settings["CACHE_PATH"]) / CACHE_FILE
+        self.cache = ReadCache(cache_file if settings.get("NEWS_READER_CACHE") else None,
+                               self.options)
+        self.workers = int(settings.get("NEWS_WORKERS") or os.cpu_count() or 1)
+        self.results: dict[str, ReadResult] = {}
+        self.sources: set[str] = set()
+        self.read_count = 0  # files actually read this build (the rest came from the cache)
+
+    def prepare(self, generator, paths_setting: str, excludes_setting: str) -> None:
+        settings = generator.settings
+        extensions = NewsMarkdownReader.file_extensions
+        jobs, digests = [], {}
+        for relative in generator.get_files(settings[paths_setting],
+                                            exclude=settings[excludes_setting],
+                                            extensions=extensions):
+            source = os.path.abspath(os.path.join(generator.path, relative))
+            self.sources.add(source)
+            shown, required = display_path(source), required_keys(source, settings)
+            digest = f"{digest_of(source)} {shown} {' '.join(required)}"
+            cached = self.cache.get(source, digest)
+            if cached is not None:
+                self.results[source] = cached
+            else:
+                digests[source] = digest
+                jobs.append((source, shown, required))
+        self.read_count += len(jobs)
+        for (source, _, _), result in zip(jobs, read_many(jobs, self.options, self.workers),
+                                          strict=True):
+            self.results[source] = result
+            self.cache.put(source, digests[source], result)
+
+    def result_for(self, source_path: str) -> ReadResult:
+        source = os.path.abspath(source_path)
+        found = self.results.pop(source, None)
+        if found is None:  # a file no generator listed (a plugin's own reading)
+            found = read_article(Path(source).read_bytes(), display_path(source),
+                                 required_keys(source, self.settings), self.options)
+        return found
+
+    def finish(self) -> None:
+        self.cache.forget_all_but(self.sources)
+        self.cache.save()
+
+
+_session: ReadingSession | None = None
+
+
+def start_session(pelican) -> None:
+    global _session
+    _session = ReadingSession(pelican.settings)
+
+
+def prepare_articles(generator) -> None:
+    _session.prepare(generator, "ARTICLE_PATHS", "ARTICLE_EXCLUDES")
+
+
+def prepare_pages(generator) -> None:
+    _session.prepare(generator, "PAGE_PATHS", "PAGE_EXCLUDES")
+
+
+def finish_session(generators) -> None:
+    if _session is not None:
+        _session.finish()
+        logger.info("Đọc %d tệp; %d tệp không đổi lấy từ bộ nhớ đệm",
+                    _session.read_count, len(_session.sources) - _session.read_count)
+
+
+def last_session() -> ReadingSession | None:
+    return _session
 
 
 class NewsMarkdownReader(BaseReader):
@@ -48,40 +140,25 @@ class NewsMarkdownReader(BaseReader):
     file_extensions = ("md", "markdown", "mkd", "mdown")
 
     def read(self, source_path):
-        path = display_path(source_path)
-        document = read_source(Path(source_path).read_bytes(), path,
-                               required=self._required_keys(source_path))
-        report(document.problems)
-        if document.has_errors:
-            raise ContentError([problem for problem in document.problems if problem.is_error])
+        result = (_session or ReadingSession(self.settings)).result_for(source_path)
+        report(result.problems)
+        if result.has_errors:
+            raise ContentError([problem for problem in result.problems if problem.is_error])
+        return result.body_html, self._metadata(result, source_path)
 
-        summary = document.get("summary")
-        body, lead = convert(document.body, self.settings["MARKDOWN"],
-                             extract_lead=summary is None)
-        return body, self._metadata(document, lead)
-
-    def _required_keys(self, source_path: str) -> tuple[str, ...]:
-        relative = os.path.relpath(source_path, self.settings["PATH"])
-        for page_path in self.settings["PAGE_PATHS"]:
-            if relative == page_path or relative.startswith(page_path.rstrip("/") + os.sep):
-                return PAGE_REQUIRED
-        return ARTICLE_REQUIRED
-
-    def _metadata(self, document, lead: str | None) -> dict:
+    def _metadata(self, result: ReadResult, source_path: str) -> dict:
         settings = self.settings
-        metadata = {}
-        for name, found in document.fields.items():
-            metadata[name] = found.value
-        title = document.get("title")
-        # Pelican typogrifies `title` into HTML; the plain title is kept for <title>,
+        metadata = dict(result.fields)
+        title = metadata["title"]
+        # `title` is HTML (escaped, then typography); the plain title is kept for <title>,
         # feeds and structured data, which want the text exactly as typed.
         metadata["title_text"] = title
-        metadata["title"] = html.escape(title, quote=False)
-        # Pelican would slugify the typogrified HTML title (entities and all); ours is made
-        # from the text. `slug_pinned` tells the URL de-duplication the editor chose it.
+        metadata["title"] = result.title_html
+        # Pelican would slugify the HTML title (entities and all); ours is made from the
+        # text. `slug_pinned` tells the URL de-duplication that the editor chose it.
         metadata["slug_pinned"] = "slug" in metadata
         if not metadata["slug_pinned"]:
-            metadata["slug"] = slugify(title) or slugify(Path(document.path).stem) or "bai-viet"
+            metadata["slug"] = slugify(title) or slugify(Path(source_path).stem) or "bai-viet"
         if "category" in metadata:
             metadata["category"] = Category(metadata["category"], settings)
         if "tags" in metadata:
@@ -91,22 +168,23 @@ class NewsMarkdownReader(BaseReader):
             metadata["author"] = metadata["authors"][0]
         else:
             metadata.pop("authors", None)
-        summary = document.get("summary")
-        if summary is not None:
-            metadata["summary_text"] = summary
-            metadata["summary"] = html.escape(summary, quote=False)
-        elif lead:
-            metadata["summary_text"] = plain_text(lead)
-            metadata["summary"] = lead
-        else:
-            metadata["summary_text"] = ""
-            metadata["summary"] = ""
+        metadata["summary"] = result.summary_html
+        metadata["summary_text"] = result.summary_text
         if "image" in metadata:
-            metadata["image"] = _STATIC_PREFIX.sub("", metadata["image"])
+            metadata["image"] = _site_path(metadata["image"])
         metadata.setdefault("featured", False)
         metadata.setdefault("legacy_urls", [])
         metadata.setdefault("status", "published")
         return metadata
+
+
+def _site_path(reference: str) -> str:
+    """`{static}/images/a.jpg`, `/images/a.jpg`, `../images/a.jpg` → `images/a.jpg`."""
+    for prefix in ("{static}", "{attach}", "|static|"):
+        reference = reference.removeprefix(prefix)
+    while reference.startswith("../"):
+        reference = reference[3:]
+    return reference.lstrip("/")
 
 
 def add_reader(readers) -> None:
