@@ -147,8 +147,8 @@ THEME = "theme"
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
 JINJA_FILTERS = {**jinja_filters.FILTERS, **theme_filters.FILTERS}
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["build_guard", "parallel_writer", "vn_reader", "news_lists", "visitor_counter",
-           "legacy_redirects"]
+PLUGINS = ["build_guard", "parallel_writer", "constant_time_lists", "vn_reader", "news_lists",
+           "visitor_counter", "legacy_redirects"]
 # build_guard fails the build when any of these did not load (Pelican only logs it).
 REQUIRED_PLUGINS = list(PLUGINS)
 
