@@ -10,7 +10,7 @@ from pathlib import Path
 # The pure-logic package `tintuc` sits beside this file; Pelican does not put it on the path.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from tintuc import jinja_filters, theme_filters  # noqa: E402
+from tintuc import assets, jinja_filters, theme_filters  # noqa: E402
 
 # --- The organisation -------------------------------------------------------------------
 SITENAME = "Tỉnh Đoàn Cao Bằng"
@@ -145,7 +145,7 @@ AUTHOR_FEED_RSS = None
 # --- Theme and plugins --------------------------------------------------------------------
 THEME = "theme"
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
-JINJA_FILTERS = {**jinja_filters.FILTERS, **theme_filters.FILTERS}
+JINJA_FILTERS = {**jinja_filters.FILTERS, **theme_filters.FILTERS, **assets.FILTERS}
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = ["build_guard", "parallel_writer", "constant_time_lists", "vn_reader", "news_lists",
            "visitor_counter", "legacy_redirects"]

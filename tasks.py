@@ -5,11 +5,14 @@ import shlex
 import sys
 from pathlib import Path
 
-from invoke import Collection, task
+from invoke import Collection, Exit, task
 
+from tools import editor_tasks
 from tools.bench import bench_task
+from tools.check_files import run as run_check_command
 from tools.counter_task import counter
 from tools.importer import import_legacy
+from tools.publish import publish, verify
 
 PROJECT = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
@@ -24,8 +27,12 @@ def _pelican(c, *args: str, settings: str = "pelicanconf.py", pty: bool = False)
 @task(help={"content": "content folder (content/)", "output": "output folder (output/)",
             "settings": "settings file (pelicanconf.py)"})
 def build(c, content="content", output="output", settings="pelicanconf.py"):
-    """Build the site into output/; any error stops the build with a non-zero exit."""
+    """Check the content, then build the site into output/; any error exits non-zero."""
     with c.cd(str(PROJECT)):
+        # The check lists every problem of every file; Pelican's --fatal stops at the first.
+        status = run_check_command(content, settings)
+        if status:
+            raise Exit(code=status)
         _pelican(c, content, "-o", output, "--fatal", "errors", settings=settings)
 
 
@@ -50,4 +57,5 @@ def test(c, fast=False, k=""):
 
 
 # Tasks of other areas live beside the code they drive, in tools/*; each is added here.
-ns = Collection(build, serve, test, counter, bench_task(), import_legacy)
+ns = Collection(build, serve, test, counter, bench_task(), import_legacy, publish, verify,
+                editor_tasks.new, editor_tasks.check, editor_tasks.livereload)

@@ -186,3 +186,13 @@ def test_guess_legacy_encoding():
     assert guess_legacy_encoding(saved_in_windows_1258.read_bytes()) == "Windows-1258"
     assert guess_legacy_encoding(b"\xa7o\xb5n thanh ni\xaan") == "TCVN3 (ABC)"
     assert guess_legacy_encoding(b"plain ascii") is None
+
+
+def test_an_empty_optional_key_is_not_given():
+    document = parse(HEADER + "Tóm tắt:\nThẻ:\nCập nhật:\nTrạng thái:\n\nThân\n")
+    assert document.problems == []
+    assert all(name not in document.fields for name in ("summary", "tags", "modified", "status"))
+
+
+def test_an_open_fence_is_one_error_not_four():
+    assert codes(parse("---\nTác giả: A\n\nThân\n")) == [(1, "unclosed-fence")]

@@ -8,7 +8,9 @@ keys matched case- and diacritic-insensitively, values plain text. Every problem
 import difflib
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+from tintuc.dates import EXAMPLES as DATE_EXAMPLES
 from tintuc.dates import DateError, parse_date
 from tintuc.problems import ERROR, WARNING, Problem
 from tintuc.text import fold, matches_with_marks_omitted, nfc, slugify
@@ -66,6 +68,7 @@ _KEY_LINE = re.compile(r"(?P<key>[^\W\d][\w ._-]{0,39}?)\s*:\s?(?P<value>.*)")
 _FENCE = "---"
 
 
+@lru_cache(maxsize=1024)
 def find_key(typed: str) -> Key | None:
     """The key a typed name means: case, NFC and omitted diacritics don't matter."""
     typed_form = _key_form(typed)
@@ -75,6 +78,7 @@ def find_key(typed: str) -> Key | None:
     return None
 
 
+@lru_cache(maxsize=256)
 def closest_key(typed: str) -> str | None:
     """The spelling to suggest for an unknown key (`Tiêu để` → `Tiêu đề`)."""
     candidates = list(_SPELLINGS_BY_FOLDED)
@@ -215,10 +219,15 @@ def parse(text: str, path: str, *, required: tuple[str, ...] = ARTICLE_REQUIRED)
                 number, "duplicate-key", f"khóa “{key.label}” đã có ở dòng {earlier.line}; "
                 "giá trị ở dòng này được dùng", "xóa một trong hai dòng",
             )
+        if not value and key.name not in required:
+            # `invoke new` writes every key; one left empty simply is not given.
+            continue
         converted = _convert(key, value, number, document)
         if converted is not None:
             document.fields[key.name] = Field(converted, number, typed_key)
 
+    if any(problem.code == "unclosed-fence" for problem in document.problems):
+        return document  # the keys are all there, only the fence is open: one error is enough
     for name in required:
         if name in document.fields:
             continue
@@ -228,7 +237,8 @@ def parse(text: str, path: str, *, required: tuple[str, ...] = ARTICLE_REQUIRED)
             document.error(
                 document.header_end_line, f"missing-{name}",
                 f"thiếu khóa bắt buộc “{key.label}”",
-                f"thêm dòng “{key.label}: …” vào phần đầu tệp",
+                f"thêm dòng “{key.label}: …” vào phần đầu tệp"
+                + (f" (ngày theo dạng {DATE_EXAMPLES})" if key.kind == "date" else ""),
             )
     return document
 
@@ -243,7 +253,8 @@ def _convert(key: Key, value: str, line: int, document: Document):
         try:
             return parse_date(value)
         except DateError as error:
-            document.error(line, f"bad-{key.name}", f"“{key.label}”: {error}")
+            document.error(line, f"bad-{key.name}", f"“{key.label}”: {error}",
+                           f"các dạng được nhận: {DATE_EXAMPLES}")
             return None
     if key.kind == "list":
         items, seen = [], set()

@@ -1,0 +1,79 @@
+"""`python -m tools.check_files [FILE …]`: the content check, for `invoke check` and pre-commit.
+
+Without files it checks the whole content folder; with files (what pre-commit passes: the
+changed ones) it reports on those alone, still comparing them with the rest of the folder.
+Exit status 1 when any error is found, so a commit or a CI step stops; warnings never stop.
+"""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parents[1]
+if str(PROJECT) not in sys.path:  # run as a script or by pre-commit from anywhere
+    sys.path.insert(0, str(PROJECT))
+
+from tintuc.checker import (  # noqa: E402
+    MARKDOWN_EXTENSIONS,
+    fix_normalisation,
+    load_settings,
+    report_json,
+    report_text,
+    run_check,
+)
+
+SETTINGS_FILE = PROJECT / "pelicanconf.py"
+
+
+def content_folder(settings: dict, settings_file: Path) -> Path:
+    """The settings' `PATH`, which Pelican reads relative to the settings file."""
+    return settings_file.resolve().parent / settings.get("PATH", "content")
+
+
+def run(path: str | None = None, settings_file: str | None = None, files=None,
+        as_json: bool = False, fix: bool = False, out=None) -> int:
+    """Check, print the report, and return the exit status."""
+    out = out or sys.stdout
+    settings_path = Path(settings_file) if settings_file else SETTINGS_FILE
+    settings = load_settings(settings_path)
+    content = Path(path) if path else content_folder(settings, settings_path)
+    if not content.is_dir():
+        print(f"Không thấy thư mục nội dung “{content}”: hãy ghi đúng thư mục sau --path.",
+              file=out)
+        return 2
+    only = None
+    if files is not None:
+        root = content.resolve()
+        only = [name for name in files
+                if Path(name).suffix in MARKDOWN_EXTENSIONS
+                and Path(name).resolve().is_relative_to(root)]
+        if not only:
+            return 0
+    fixed = fix_normalisation(content, settings, only=only) if fix else []
+    result = run_check(content, settings, only=only)
+    if as_json:
+        print(json.dumps(report_json(result, fixed), ensure_ascii=False, indent=2), file=out)
+    else:
+        print(report_text(result, fixed), file=out)
+    return 1 if result.errors else 0
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.check_files",
+        description="Kiểm tra bài viết (như invoke check); chỉ báo về các tệp được ghi.",
+    )
+    parser.add_argument("files", nargs="*", help="tệp cần kiểm tra (mặc định: cả thư mục)")
+    parser.add_argument("--path", help="thư mục nội dung (mặc định: content/)")
+    parser.add_argument("--settings", help="tệp cấu hình (mặc định: pelicanconf.py)")
+    parser.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+    parser.add_argument("--fix", action="store_true",
+                        help="chuyển tệp gõ ở dạng NFD sang NFC, giữ bản gốc .bak")
+    options = parser.parse_args(argv)
+    return run(options.path, options.settings, options.files or None, options.json,
+               options.fix)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
