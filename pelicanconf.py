@@ -10,7 +10,7 @@ from pathlib import Path
 # The pure-logic package `tintuc` sits beside this file; Pelican does not put it on the path.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from tintuc import assets, jinja_filters, theme_filters  # noqa: E402
+from tintuc import assets, jinja_filters, theme_filters
 
 # --- The organisation -------------------------------------------------------------------
 SITENAME = "Tỉnh Đoàn Cao Bằng"
@@ -100,7 +100,9 @@ DEFAULT_PAGINATION = 20
 PAGINATED_TEMPLATES = {"index": None, "category": None, "tag": None, "author": None,
                        "period_archives": None}
 TEMPLATE_PAGES = {"404.html": "404.html", "sitemap.xml": "sitemap.xml",
-                  "robots.txt": "robots.txt"}
+                  "robots.txt": "robots.txt", "search.html": "tim-kiem/index.html"}
+# The search page /tim-kiem/ and its Pagefind index (docs/search.md).
+SEARCH_INDEX = {"enabled": True, "folder": "pagefind"}
 SUMMARY_MAX_LENGTH = 50
 
 # --- URLs (see docs/urls.md) ------------------------------------------------------------
@@ -148,7 +150,7 @@ JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": T
 JINJA_FILTERS = {**jinja_filters.FILTERS, **theme_filters.FILTERS, **assets.FILTERS}
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = ["build_guard", "parallel_writer", "constant_time_lists", "vn_reader", "news_lists",
-           "visitor_counter", "legacy_redirects"]
+           "visitor_counter", "legacy_redirects", "search_index"]
 # build_guard fails the build when any of these did not load (Pelican only logs it).
 REQUIRED_PLUGINS = list(PLUGINS)
 

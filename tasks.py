@@ -13,6 +13,7 @@ from tools.check_files import run as run_check_command
 from tools.counter_task import counter
 from tools.importer import import_legacy
 from tools.publish import publish, verify
+from tools.search import search_bench_task
 
 PROJECT = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
@@ -58,4 +59,5 @@ def test(c, fast=False, k=""):
 
 # Tasks of other areas live beside the code they drive, in tools/*; each is added here.
 ns = Collection(build, serve, test, counter, bench_task(), import_legacy, publish, verify,
-                editor_tasks.new, editor_tasks.check, editor_tasks.livereload)
+                editor_tasks.new, editor_tasks.check, editor_tasks.livereload,
+                search_bench_task())

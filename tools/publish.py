@@ -253,6 +253,8 @@ def tree_changes(old: Path, new: Path) -> tuple[list[str], list[str], list[str]]
 def print_changes(added, changed, removed, shown: int = 20) -> None:
     say(f"Sẽ thêm {len(added)} tệp, sửa {len(changed)} tệp, xóa {len(removed)} tệp.")
     for sign, names in (("+", added), ("~", changed), ("-", removed)):
+        # Pages first: the search index alone renames dozens of files on every build.
+        names = sorted(names, key=lambda name: (not name.endswith(".html"), name))
         for name in names[:shown]:
             say(f"  {sign} {name}")
         if len(names) > shown:

@@ -1,0 +1,11 @@
+"""Search (CONTRACT §6, issue 7): a Pagefind index of the published articles, at every build."""
+
+from pelican import signals
+
+from .indexer import collect_articles, start, write_index
+
+
+def register():
+    signals.initialized.connect(start)
+    signals.article_generator_finalized.connect(collect_articles)
+    signals.finalized.connect(write_index)

@@ -1,0 +1,534 @@
+"""Search (issue 7, CONTRACT §6): the Pagefind index a build writes, the search page, and a
+table of real Vietnamese queries run in headless Chromium against a built, indexed site.
+
+The site of tests/scenarios/search_site/ has one article per case, its file named for it
+(and its slug the same, so results are recognised by URL). The fast tests read the index
+files themselves; the browser tests (marked) type the queries the way readers do.
+"""
+
+import gzip
+import json
+import os
+import re
+import unicodedata
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from conftest import PROJECT, build, scenario
+
+from plugins.search_index.records import (
+    decode_date,
+    encode_date,
+    fold_text,
+    html_to_text,
+    marks_of,
+    restore,
+    search_page,
+)
+from tintuc.text import fold
+from tools.search import CHROMIUM, chromium, search_settings, search_url, serve, wait_for_results
+
+AXE_JS = PROJECT / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+PUBLISHED = {
+    "doan-thanh-nien-ra-quan-lam-duong", "dang-bo-hoc-nghi-quyet", "dan-ca-chi-co-d-thuong",
+    "dai-hoi-nhieu-chu-d", "cum-tu-thang-thanh-nien", "tu-roi-khong-thanh-cum",
+    "chuyen-muc-khong-duoc-tim", "ngay-dang-khong-duoc-tim", "the-duoc-tim",
+}
+HIDDEN, DRAFT = "bai-an-khong-duoc-tim", "ban-nhap-khong-duoc-tim"
+
+
+def nfd(text: str) -> str:
+    return unicodedata.normalize("NFD", text)
+
+
+TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
+
+
+def to_hop(text: str) -> str:
+    """"Unicode tổ hợp": each vowel precomposed with its vowel mark, the tone mark combining."""
+    clusters: list[list[str]] = []
+    for char in unicodedata.normalize("NFD", text):
+        if unicodedata.combining(char) and clusters:
+            clusters[-1].append(char)
+        else:
+            clusters.append([char])
+    out = []
+    for base, *marks in clusters:
+        vowel_marks = "".join(mark for mark in marks if mark not in TONES)
+        out.append(unicodedata.normalize("NFC", base + vowel_marks)
+                   + "".join(mark for mark in marks if mark in TONES))
+    return "".join(out)
+
+
+# (query, articles it must return, articles it must not return). `None` for "must" means no
+# result at all, and the page says so.
+DOAN = {"doan-thanh-nien-ra-quan-lam-duong", "dai-hoi-nhieu-chu-d"}
+NOT_DOAN = PUBLISHED - DOAN
+QUERIES = [
+    ("doan", DOAN, NOT_DOAN),
+    ("Doan", DOAN, NOT_DOAN),
+    ("DOAN", DOAN, NOT_DOAN),
+    ("đoàn", DOAN, NOT_DOAN),
+    ("ĐOÀN", DOAN, NOT_DOAN),
+    (nfd("Đoàn"), DOAN, NOT_DOAN),
+    ("dang", {"dang-bo-hoc-nghi-quyet"}, PUBLISHED - {"dang-bo-hoc-nghi-quyet"}),
+    ("Đảng", {"dang-bo-hoc-nghi-quyet"}, PUBLISHED - {"dang-bo-hoc-nghi-quyet"}),
+    (to_hop("Đảng bộ"), {"dang-bo-hoc-nghi-quyet"}, PUBLISHED - {"dang-bo-hoc-nghi-quyet"}),
+    ("doan thanh nien", {"doan-thanh-nien-ra-quan-lam-duong"},
+     PUBLISHED - {"doan-thanh-nien-ra-quan-lam-duong"}),
+    ("Đoàn Thanh niên", {"doan-thanh-nien-ra-quan-lam-duong"},
+     PUBLISHED - {"doan-thanh-nien-ra-quan-lam-duong"}),
+    # Several words with d and đ.
+    ("dai hoi doan duc long", {"dai-hoi-nhieu-chu-d"}, PUBLISHED - {"dai-hoi-nhieu-chu-d"}),
+    ("ĐẠI HỘI ĐOÀN ĐỨC LONG", {"dai-hoi-nhieu-chu-d"}, PUBLISHED - {"dai-hoi-nhieu-chu-d"}),
+    (nfd("Đại hội đoàn Đức Long"), {"dai-hoi-nhieu-chu-d"},
+     PUBLISHED - {"dai-hoi-nhieu-chu-d"}),
+    # Marks typed on some words only.
+    ("Đại hoi doan đức long", {"dai-hoi-nhieu-chu-d"}, PUBLISHED - {"dai-hoi-nhieu-chu-d"}),
+    # A phrase in quotes: only the words side by side; without quotes, the words anywhere.
+    ('"thang thanh nien"', {"cum-tu-thang-thanh-nien"},
+     PUBLISHED - {"cum-tu-thang-thanh-nien"}),
+    ("“Tháng Thanh niên”", {"cum-tu-thang-thanh-nien"},
+     PUBLISHED - {"cum-tu-thang-thanh-nien"}),
+    ("thang thanh nien", {"cum-tu-thang-thanh-nien", "tu-roi-khong-thanh-cum"},
+     {"doan-thanh-nien-ra-quan-lam-duong", "dang-bo-hoc-nghi-quyet"}),
+    # Plain d stays d: no đ-word matches it.
+    ("day hat dan ca", {"dan-ca-chi-co-d-thuong"},
+     {"doan-thanh-nien-ra-quan-lam-duong", "dang-bo-hoc-nghi-quyet", "dai-hoi-nhieu-chu-d"}),
+    # The lead and the tags are searched.
+    ("coc xa", {"doan-thanh-nien-ra-quan-lam-duong"}, PUBLISHED - DOAN),
+    ("mua he xanh", {"the-duoc-tim"},
+     {"dan-ca-chi-co-d-thuong", "doan-thanh-nien-ra-quan-lam-duong"}),
+    # A category's name and a date are not: they are filters and labels, not text.
+    ("hoat dong", {"cum-tu-thang-thanh-nien"},
+     {"chuyen-muc-khong-duoc-tim", "dai-hoi-nhieu-chu-d"}),
+    ("2019", {"dan-ca-chi-co-d-thuong"}, {"ngay-dang-khong-duoc-tim"}),
+    # Hidden articles, drafts and the site's header, sidebar and footer are never found. (A
+    # word found nowhere is matched by the longest indexed word it starts with, as Pagefind
+    # does for typos: "khuoi" by "khu". So these only say what must not come back.)
+    ("khuoi lai", set(), {HIDDEN}),
+    ("phja oac", set(), {DRAFT}),
+    ("mttq", None, PUBLISHED),
+]
+
+
+def query_id(case) -> str:
+    return repr(case[0]) if case[0] == unicodedata.normalize("NFC", case[0]) \
+        else repr(case[0]) + "-nfd"
+
+
+# --- pure logic -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Đoàn Thanh niên Cao Bằng", "ĐẢNG BỘ", "Tháng Thanh niên “3 chủ động” – 26/3/1931",
+    "Hội nghị Ban Chấp hành: ưu tiên, ơn nghĩa, Ứng Hòa", "naïve café Đà Lạt 🙂 한국",
+    nfd("Đại hội đoàn"), "",
+])
+def test_folding_is_one_character_for_one_and_marks_give_the_text_back(text):
+    folded = fold_text(text)
+    assert len(folded) == len(unicodedata.normalize("NFC", text))
+    assert restore(folded, marks_of(text)) == unicodedata.normalize("NFC", text)
+    # What Pagefind then does to a word before matching: lower case. Folding did the rest.
+    assert " ".join(folded.lower().split()) == fold(text) or "🙂" in text
+
+
+def test_folding_examples():
+    assert fold_text("Đoàn Thanh niên") == "Doan Thanh nien"
+    assert fold_text(nfd("Đảng")) == "Dang"
+    assert marks_of("Đoà") == ".\u0335..\u0300"
+    # Marks hold no letter or digit: Pagefind indexes no word from them.
+    assert not any(char.isalnum() for char in marks_of("Đoàn Thanh niên 2024, Hội nghị"))
+    # A full stop that Pagefind adds at the end has no slot and stays.
+    assert restore("Doan.", marks_of("Đoàn")) == "Đoàn."
+    with pytest.raises(ValueError):
+        restore("Doan Thanh", marks_of("Đoàn"))
+
+
+def test_html_to_text_reads_as_a_reader_does():
+    assert html_to_text("<p>Đoàn <em>viên</em></p><p>Thanh niên</p>") == "Đoàn viên. Thanh niên."
+    assert html_to_text("<p>A<br>B</p><h2>Tiêu đề</h2><p>Câu hỏi?</p>") == \
+        "A B. Tiêu đề. Câu hỏi?"
+    assert html_to_text("<p><strong>Đoàn</strong>viên &amp; “3 chủ động”</p>") == \
+        "Đoànviên & “3 chủ động”"
+    assert html_to_text("<p>x</p><script>var y = 1;</script><iframe>z</iframe>") == "x."
+    assert html_to_text("<figure><img alt='ảnh'><figcaption>Chú thích</figcaption></figure>") \
+        == "Chú thích."
+    assert html_to_text(nfd("<p>Đoàn\u200bviên</p>")) == "Đoànviên."
+
+
+def test_dates_are_returned_but_hold_no_word():
+    moment = datetime(2022, 11, 13, 21, 12)
+    code = encode_date(moment)
+    assert not any(char.isalnum() for char in code)
+    assert decode_date(code) == "13/11/2022"
+
+
+def test_the_search_page_of_an_article():
+    page = search_page(save_as="tin/bai.html", title="Đoàn <chuyển đổi số>",
+                       lead_html="Lời <em>dẫn</em>", body_html="<p>Đảng viên</p>",
+                       tags=["Đoàn cơ sở", "Tình nguyện"], category="Hoạt động Đoàn",
+                       date=datetime(2024, 3, 2, 7, 30))
+    assert page.save_as == "tin/bai.html"
+    assert 'data-title="Doan &lt;chuyen doi so&gt;"' in page.html
+    assert 'data-tags="Doan co so, Tinh nguyen"' in page.html
+    # Filters keep the original text: they are shown and chosen, never matched.
+    assert 'data-category="Hoạt động Đoàn"' in page.html and 'data-year="2024"' in page.html
+    assert "<p>Loi dan. Dang vien.</p>" in page.html
+    assert "data-pagefind-body" in page.html and 'lang="vi"' in page.html
+    assert "title_marks[data-title-marks]" in page.html
+
+
+# --- the built index --------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    site = build(tmp_path_factory.mktemp("search"), scenario("search_site"), search_settings())
+    assert site.ok, site.exception
+    return site
+
+
+def fragments(bundle: Path) -> list[dict]:
+    found = []
+    for path in sorted((bundle / "fragment").glob("*.pf_fragment")):
+        data = gzip.decompress(path.read_bytes())
+        assert data.startswith(b"pagefind_dcd")
+        found.append(json.loads(data[len(b"pagefind_dcd"):]))
+    return found
+
+
+def test_the_build_indexes_exactly_the_published_articles(site):
+    entry = json.loads(site.read("pagefind/pagefind-entry.json"))
+    assert entry["languages"]["vi"]["page_count"] == len(PUBLISHED)
+    urls = {fragment["url"] for fragment in fragments(site.output / "pagefind")}
+    assert urls == {f"/{slug}.html" for slug in PUBLISHED}
+    # The hidden article keeps its page; the draft has none.
+    assert site.exists(f"{HIDDEN}.html") and not site.exists(f"{DRAFT}.html")
+
+
+def test_the_index_holds_folded_text_and_the_marks_that_restore_it(site):
+    by_url = {fragment["url"]: fragment for fragment in fragments(site.output / "pagefind")}
+    fragment = by_url["/doan-thanh-nien-ra-quan-lam-duong.html"]
+    # Lead, then body; the title and the tags are meta fields, not in the excerpt text.
+    original = restore(fragment["content"], fragment["meta"]["marks"])
+    assert original.startswith("Con đường bê tông dài 300 mét nối bản Cốc Xả với trung tâm "
+                               "xã. Sáng 5/3, Đoàn Thanh niên xã Quang Trung ra quân")
+    assert fragment["content"].startswith("Con duong be tong dai 300 met noi ban Coc Xa")
+    assert restore(fragment["meta"]["title"], fragment["meta"]["title_marks"]) == \
+        "Đoàn Thanh niên xã Quang Trung ra quân làm đường"
+    assert fragment["meta"]["tags"] == "Tinh nguyen"
+    assert decode_date(fragment["meta"]["date"]) == "05/03/2024"
+    assert fragment["filters"] == {"category": ["Phong trào tình nguyện"], "year": ["2024"]}
+    for fragment in by_url.values():
+        # Pagefind's content is exactly the folded text, so every text comes back whole.
+        text = restore(fragment["content"], fragment["meta"]["marks"])
+        assert fold_text(text) == fragment["content"]
+        assert fragment["content"].isascii() or "“" in fragment["content"]
+        assert not any(char.isalnum() for char in fragment["meta"]["date"])
+        assert not any(char.isalnum() for char in fragment["meta"]["marks"])
+
+
+def test_the_old_index_is_removed_before_indexing(tmp_path):
+    stale = tmp_path / "output" / "pagefind" / "fragment" / "vi_cu.pf_fragment"
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"old")
+    site = build(tmp_path, scenario("search_site"),
+                 {**search_settings(), "DELETE_OUTPUT_DIRECTORY": False})
+    assert site.ok, site.exception
+    assert not stale.exists()
+    assert len(fragments(site.output / "pagefind")) == len(PUBLISHED)
+
+
+def test_search_can_be_turned_off(tmp_path):
+    site = build(tmp_path, scenario("search_site"),
+                 {**search_settings(), "SEARCH_INDEX": {"enabled": False}})
+    assert site.ok, site.exception
+    assert not site.exists("pagefind") and site.exists("tim-kiem/index.html")
+
+
+def test_a_wrong_setting_stops_the_build(tmp_path):
+    site = build(tmp_path, scenario("search_site"),
+                 {**search_settings(), "SEARCH_INDEX": {"thu_muc": "x"}})
+    assert not site.ok and "SEARCH_INDEX" in str(site.exception)
+
+
+def test_the_search_page_is_a_plain_get_form_with_filters(site):
+    page = site.html("tim-kiem/index.html")
+    form = page.find("form", attrs={"data-search-bundle": True})
+    assert form["action"] == "/tim-kiem/" and form["method"] == "get"
+    assert form["data-search-bundle"] == "/pagefind/"
+    assert form.find("input", attrs={"name": "q"})["id"] == "tu-khoa"
+    assert page.find("label", attrs={"for": "tu-khoa"}).get_text(strip=True) == "Từ khóa"
+    categories = [option["value"] for option in form.find("select", id="loc-chuyen-muc")("option")]
+    assert categories[0] == "" and "Phong trào tình nguyện" in categories
+    years = [option["value"] for option in form.find("select", id="loc-nam")("option")]
+    # Years of published articles only, newest first (the hidden and the draft are 2024 too).
+    assert years == ["", "2024", "2023", "2022", "2019"]
+    scripts = page("script")
+    # The script's URL carries its digest, like every theme file's (tintuc/assets.py).
+    assert any((script.get("src") or "").startswith("/theme/js/search.js?v=")
+               for script in scripts)
+    assert all(script.get("src") or script.get("type") == "application/ld+json"
+               for script in scripts), "the site's CSP forbids inline scripts"
+    assert "JavaScript" in page.find("noscript").get_text()
+    # The header's box on every page leads here.
+    header_form = site.html("index.html").find("form", class_="search")
+    assert header_form["action"] == "/tim-kiem/" and header_form.find("input")["name"] == "q"
+
+
+def test_the_stylesheet_stays_small():
+    assert (PROJECT / "theme" / "static" / "css" / "tin.css").stat().st_size < 25_000
+
+
+# --- in the browser ---------------------------------------------------------------------------
+
+def require(condition: bool, what: str) -> None:
+    if condition:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{what} is missing; the setup script must install it")
+    pytest.skip(f"{what} is not installed")
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    with serve(site.output) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser():
+    require(CHROMIUM.exists(), f"Chromium ({CHROMIUM})")
+    pytest.importorskip("playwright.sync_api")
+    with chromium() as context:
+        yield context
+
+
+@pytest.fixture
+def page(browser):
+    tab = browser.new_page()
+    errors = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    yield tab
+    tab.close()
+    assert errors == []
+
+
+def found_slugs(page) -> list[str]:
+    hrefs = page.eval_on_selector_all(".search-result-title a", "links => links.map(a => a.href)")
+    return [re.sub(r"^.*/([^/]+)\.html$", r"\1", href) for href in hrefs]
+
+
+def search(page, base: str, query: str, **filters) -> tuple[str, list[str]]:
+    page.goto(search_url(base, query, **filters))
+    status = wait_for_results(page)
+    while page.locator("[data-search-more]").is_visible():
+        count = page.locator(".search-result").count()
+        page.click("[data-search-more]")
+        page.wait_for_function(f"document.querySelectorAll('.search-result').length > {count}")
+    return status, found_slugs(page)
+
+
+@pytest.fixture(scope="module")
+def originals(site) -> dict[str, tuple[str, str]]:
+    """Slug → (title, lead and body) as readers see them, from the index."""
+    found = {}
+    for fragment in fragments(site.output / "pagefind"):
+        slug = fragment["url"].strip("/").removesuffix(".html")
+        found[slug] = (restore(fragment["meta"]["title"], fragment["meta"]["title_marks"]),
+                       restore(fragment["content"], fragment["meta"]["marks"]))
+    return found
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("case", QUERIES, ids=query_id)
+def test_query_table(page, server, originals, case):
+    query, must, must_not = case
+    status, found = search(page, server, query)
+    assert len(found) == len(set(found))
+    assert (must or set()) <= set(found), (query, found)
+    assert not must_not & set(found), (query, found)
+    if found:
+        assert status.startswith(f"Tìm thấy {len(found)} kết quả"), status
+    else:
+        assert status.startswith("Không tìm thấy kết quả nào"), status
+    if must is None:
+        assert found == [], (query, found)
+    # The query is shown back as the reader typed it (NFC); titles and excerpts are the
+    # articles' own text, marks and all, never the folded text the index holds.
+    assert page.input_value("#tu-khoa") == unicodedata.normalize("NFC", query)
+    assert page.locator(".search-result-title").all_inner_texts() == \
+        [originals[slug][0] for slug in found]
+    for slug, excerpt in zip(found, page.locator(".search-result-excerpt").all_inner_texts(),
+                             strict=True):
+        assert excerpt and excerpt in originals[slug][1], (slug, excerpt)
+
+
+@pytest.mark.browser
+def test_a_result_shows_title_date_category_and_the_original_text_highlighted(page, server):
+    search(page, server, "doan")
+    result = page.locator(".search-result", has=page.locator(
+        "a[href$='/doan-thanh-nien-ra-quan-lam-duong.html']"))
+    assert result.locator("h2").inner_text() == \
+        "Đoàn Thanh niên xã Quang Trung ra quân làm đường"
+    assert result.locator("time").inner_text() == "05/03/2024"
+    assert result.locator("time").get_attribute("datetime") == "2024-03-05"
+    category = result.locator(".search-result-meta a")
+    assert category.inner_text() == "Phong trào tình nguyện"
+    assert category.get_attribute("href").endswith("/chuyen-muc/phong-trao-tinh-nguyen/")
+    excerpt = result.locator(".search-result-excerpt")
+    marks = excerpt.locator("mark").all_inner_texts()
+    assert "Đoàn" in marks and "đoàn" in marks
+    assert "Sáng 5/3, Đoàn Thanh niên xã Quang Trung ra quân làm đường" in excerpt.inner_text()
+
+
+@pytest.mark.browser
+def test_filters_by_category_and_year(page, server):
+    status, found = search(page, server, "doan", chuyen_muc="Phong trào tình nguyện")
+    assert found == ["doan-thanh-nien-ra-quan-lam-duong"], status
+    assert page.input_value("#loc-chuyen-muc") == "Phong trào tình nguyện"
+    assert "trong chuyên mục Phong trào tình nguyện" in status
+    status, found = search(page, server, "thang thanh nien", nam="2024")
+    assert found == ["cum-tu-thang-thanh-nien"], status
+    # Choosing a filter on the page searches again and keeps the choice in the address.
+    page.select_option("#loc-nam", "2023")
+    page.wait_for_function("location.search.includes('nam=2023')")
+    wait_for_results(page)
+    assert found_slugs(page) == ["tu-roi-khong-thanh-cum"]
+
+
+@pytest.mark.browser
+def test_the_page_form_and_the_header_box_search(page, server):
+    page.goto(server + "tim-kiem/")
+    assert wait_for_results(page) == "Nhập từ khóa để tìm tin, bài."
+    page.fill("#tu-khoa", nfd("Đảng"))
+    page.press("#tu-khoa", "Enter")
+    page.wait_for_function("location.search.includes('q=')")
+    wait_for_results(page)
+    assert found_slugs(page) == ["dang-bo-hoc-nghi-quyet"]
+    # The header's box is a plain form: from any page to /tim-kiem/?q=…
+    page.goto(server)
+    page.fill("#o-tim-kiem", "doan thanh nien")
+    page.press("#o-tim-kiem", "Enter")
+    page.wait_for_url("**/tim-kiem/?q=doan+thanh+nien")
+    wait_for_results(page)
+    assert found_slugs(page)[0] == "doan-thanh-nien-ra-quan-lam-duong"
+    # Back goes to the previous search.
+    page.goto(search_url(server, "dang"))
+    wait_for_results(page)
+    page.fill("#tu-khoa", "coc xa")
+    page.click(".search-page button[type=submit]")
+    page.wait_for_function("location.search.includes('coc')")
+    wait_for_results(page)
+    page.go_back()
+    page.wait_for_function("document.querySelector('#tu-khoa').value === 'dang'")
+    wait_for_results(page)
+    assert found_slugs(page) == ["dang-bo-hoc-nghi-quyet"]
+
+
+def axe_violations(page) -> list[str]:
+    require(AXE_JS.exists(), "axe-core (npm ci)")
+    page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA)
+    assert result["passes"], "axe ran no rule"
+    return [f"{violation['id']}: {violation['help']} at "
+            f"{[node['target'] for node in violation['nodes']][:3]}"
+            for violation in result["violations"]]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1280, 360])
+def test_no_axe_violations_with_results(page, server, width):
+    page.set_viewport_size({"width": width, "height": 800})
+    _, found = search(page, server, "doan")
+    assert len(found) == 2 and page.locator("mark").count() > 2
+    assert axe_violations(page) == []
+
+
+@pytest.mark.browser
+def test_no_axe_violations_without_results(page, server):
+    _, found = search(page, server, "mttq")
+    assert found == []
+    assert axe_violations(page) == []
+
+
+OVERFLOWING = """() => {
+  const limit = document.documentElement.clientWidth + 1;
+  return [...document.querySelectorAll('body *')]
+    .filter(el => !el.closest('.visually-hidden'))
+    .filter(el => { const box = el.getBoundingClientRect();
+                    return box.width > 0 && box.right > limit; })
+    .map(el => el.tagName.toLowerCase() + (el.className ? '.' + el.className : ''));
+}"""
+
+
+@pytest.mark.browser
+def test_usable_at_360px(page, server):
+    page.set_viewport_size({"width": 360, "height": 740})
+    search(page, server, "Đại hội Đoàn Đức Long nhiệm kỳ 2024 - 2029")
+    widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1] == 360, "the page scrolls sideways"
+    assert page.evaluate(OVERFLOWING) == []
+    small = page.evaluate("""() => [...document.querySelectorAll(
+        '.search-page input, .search-page button, .search-page select, [data-search-more]')]
+        .filter(el => el.offsetParent && el.getBoundingClientRect().height < 24)
+        .map(el => el.outerHTML)""")
+    assert small == []
+    # The box and its button share one line; the first result is on the first two screens.
+    box = page.locator("#tu-khoa").bounding_box()
+    button = page.locator(".search-page button[type=submit]").bounding_box()
+    assert abs(box["y"] - button["y"]) < 4 and button["x"] + button["width"] <= 360
+    assert page.locator(".search-result").first.bounding_box()["y"] < 2 * 740
+
+
+# --- the sample site ------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    site = build(tmp_path_factory.mktemp("sample-search"), PROJECT / "content", search_settings())
+    assert site.ok, site.exception
+    return site
+
+
+def sample_titles() -> dict[str, str]:
+    """Slug → title of the sample's articles, read from their front-matter."""
+    titles = {}
+    for path in (PROJECT / "content").rglob("*.md"):
+        if "pages" in path.parts:
+            continue
+        text = path.read_text(encoding="utf-8")
+        title = re.search(r"^Tiêu đề:\s*(.+)$", text, re.M)
+        slug = re.search(r"^Đường dẫn:\s*(.+)$", text, re.M)
+        if title and slug and not re.search(r"^Trạng thái:\s*(nháp|ẩn)", text, re.M):
+            titles[slug.group(1).strip()] = title.group(1).strip()
+    return titles
+
+
+@pytest.mark.browser
+def test_sample_site_doan_thanh_nien(browser, sample):
+    """The issue's acceptance: /tim-kiem/?q=doan thanh nien lists the articles about
+    "Đoàn Thanh niên", the legacy headline first."""
+    about = {slug for slug, title in sample_titles().items()
+             if "doan thanh nien" in fold(title)}
+    assert "doan-thanh-nien-cao-bang-ra-quan-thang-thanh-nien-2024" in about
+    tab = browser.new_page()
+    try:
+        with serve(sample.output) as base:
+            tab.goto(base + "tim-kiem/?q=doan thanh nien")
+            status = wait_for_results(tab)
+            first_page = found_slugs(tab)
+            assert status.startswith("Tìm thấy") and len(first_page) == 10
+            assert first_page[0] == "doan-thanh-nien-cao-bang-ra-quan-thang-thanh-nien-2024"
+            assert about <= set(first_page), (about, first_page)
+            assert tab.locator(".search-result h2").first.inner_text() == \
+                "Đoàn Thanh niên Cao Bằng ra quân Tháng Thanh niên 2024"
+            # More results on demand; focus goes to the first new one.
+            tab.click("[data-search-more]")
+            tab.wait_for_function("document.querySelectorAll('.search-result').length > 10")
+            assert tab.evaluate("document.activeElement.closest('.search-result') === "
+                                "document.querySelectorAll('.search-result')[10]")
+    finally:
+        tab.close()

@@ -1,0 +1,329 @@
+"""The search's numbers (docs/search.md): index size, bytes a reader downloads for a search,
+and how long a search takes, on a generated site of N articles (tools/bench.py's corpus).
+
+`invoke search-bench --articles 10000` builds that site with the search plugin, indexes the
+same pages a second time the way Pagefind alone would (`đ` kept as it is) to show what the
+`đ` handling costs, then runs searches in headless Chromium, each from an empty cache.
+The helpers here (settings, a local HTTP server, Chromium) are what tests/test_search.py uses.
+"""
+
+import contextlib
+import functools
+import gzip
+import http.server
+import json
+import os
+import re
+import shutil
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+PROJECT = Path(__file__).resolve().parents[1]
+SETTINGS_FILE = PROJECT / "pelicanconf.py"
+SEARCH_PAGE = {"search.html": "tim-kiem/index.html"}
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+# What Chromium needs to run headless as root in a container (shared/PELICAN-NOTES.md).
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+BENCH_QUERIES = ["doan thanh nien", "dang", "hoi nghi tong ket cong tac", "Đại hội Đoàn",
+                 '"chuyen doi so"']
+
+
+def search_settings(base: dict | None = None) -> dict:
+    """The settings search needs on top of pelicanconf.py: the plugin and the page.
+
+    Harmless once pelicanconf.py has them: plugins are added, never replaced."""
+    if base is None:
+        from pelican.settings import get_settings_from_file
+
+        base = get_settings_from_file(str(SETTINGS_FILE))
+    plugins = list(dict.fromkeys([*base.get("PLUGINS", []), "search_index"]))
+    required = list(dict.fromkeys([*base.get("REQUIRED_PLUGINS", []), "search_index"]))
+    pages = {**base.get("TEMPLATE_PAGES", {}), **SEARCH_PAGE}
+    return {"PLUGINS": plugins, "REQUIRED_PLUGINS": required, "TEMPLATE_PAGES": pages}
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@contextlib.contextmanager
+def serve(folder: Path):
+    """The built site over HTTP on 127.0.0.1 and a free port (Pagefind needs http: to fetch)."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_port}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=10)
+
+
+@contextlib.contextmanager
+def chromium(width: int = 1280, height: int = 900):
+    """Debian's Chromium through Playwright, with a fresh profile (never `playwright install`)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
+        context = playwright.chromium.launch_persistent_context(
+            profile, executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True,
+            viewport={"width": width, "height": height})
+        try:
+            yield context
+        finally:
+            context.close()
+
+
+def search_url(base: str, query: str, **filters: str) -> str:
+    params = [("q", query)] + [(key.replace("_", "-"), value) for key, value in filters.items()]
+    return base + "tim-kiem/?" + "&".join(f"{key}={quote(value)}" for key, value in params)
+
+
+# The status line settles on one of these once a search has finished.
+SETTLED = """() => {
+  const text = document.querySelector('[data-search-status]').textContent;
+  return text && !text.startsWith('Đang tìm');
+}"""
+
+
+def wait_for_results(page, timeout: float = 30_000) -> str:
+    page.wait_for_function(SETTLED, timeout=timeout)
+    return page.text_content("[data-search-status]")
+
+
+# --- sizes ------------------------------------------------------------------------------------
+
+def _wire_size(data: bytes, path: str) -> int:
+    """Bytes over the wire from a server that compresses text (nginx gzip); Pagefind's own
+    files are compressed already."""
+    if data[:2] == b"\x1f\x8b" or not path.endswith((".js", ".css", ".html", ".json", "/")):
+        return len(data)
+    return len(gzip.compress(data, 6))
+
+
+def bundle_stats(bundle: Path) -> dict:
+    groups: dict[str, list[int]] = {}
+    for path in bundle.rglob("*"):
+        if path.is_file():
+            kind = path.parent.name if path.parent != bundle else path.suffix.lstrip(".")
+            groups.setdefault(kind, []).append(path.stat().st_size)
+    return {
+        "total_bytes": sum(sum(sizes) for sizes in groups.values()),
+        "files": sum(len(sizes) for sizes in groups.values()),
+        "groups": {kind: {"files": len(sizes), "bytes": sum(sizes),
+                          "mean_bytes": round(statistics.mean(sizes))}
+                   for kind, sizes in sorted(groups.items())},
+    }
+
+
+# --- building -----------------------------------------------------------------------------------
+
+def build_site(content: Path, output: Path) -> dict:
+    """Build `content` in this process with search on; returns timings."""
+    from pelican import Pelican
+    from pelican.settings import read_settings
+
+    settings = read_settings(str(SETTINGS_FILE), override={
+        "PATH": str(content), "OUTPUT_PATH": str(output), **search_settings()})
+    started = time.perf_counter()
+    Pelican(settings).run()
+    total = time.perf_counter() - started
+    return {"build_seconds": round(total, 1), "articles": len(built_articles())}
+
+
+def built_articles() -> list:
+    """The articles the last in-process build indexed. Pelican loads the plugin as the
+    top-level module `search_index` (from PLUGIN_PATHS), so its state is read there."""
+    return list(sys.modules["search_index.indexer"]._state.articles)
+
+
+def index_alone(articles, bundle: Path) -> float:
+    """What Pagefind alone would index: the same pages with the original text (marks and `đ`
+    kept), to compare sizes and downloads with the folded index."""
+    import html
+
+    from plugins.search_index.indexer import page_of, run_pagefind, write_pages
+    from plugins.search_index.records import SearchPage, restore
+
+    def unfolded(page: SearchPage) -> SearchPage:
+        marks = html.unescape(re.search(r'data-marks="([^"]*)"', page.html).group(1))
+        title_marks = html.unescape(re.search(r'data-title-marks="([^"]*)"', page.html).group(1))
+        text = re.search(r"<p>(.*)</p>", page.html, re.S).group(1)
+        title = re.search(r'data-title="([^"]*)"', page.html).group(1)
+        new = page.html.replace(f"<p>{text}</p>", "<p>" + html.escape(
+            restore(html.unescape(text), marks), quote=False) + "</p>")
+        new = new.replace(f'data-title="{title}"', 'data-title="' + html.escape(
+            restore(html.unescape(title), title_marks), quote=True) + '"')
+        return SearchPage(page.save_as, new)
+
+    pages = [unfolded(page_of(article)) for article in articles]
+    shutil.rmtree(bundle, ignore_errors=True)  # Pagefind never clears its output folder
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as folder:
+        write_pages(pages, Path(folder))
+        run_pagefind(Path(folder), bundle)
+    return time.perf_counter() - started
+
+
+def time_indexing(articles, bundle: Path) -> float:
+    from plugins.search_index.indexer import page_of, run_pagefind, write_pages
+
+    shutil.rmtree(bundle, ignore_errors=True)  # Pagefind never clears its output folder
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as folder:
+        write_pages([page_of(article) for article in articles], Path(folder))
+        run_pagefind(Path(folder), bundle)
+    return time.perf_counter() - started
+
+
+# --- searching ----------------------------------------------------------------------------------
+
+TIME_SEARCH = """async ([bundle, query]) => {
+  const pagefind = await import(bundle + 'pagefind.js');
+  await pagefind.options({bundlePath: bundle});
+  const t0 = performance.now();
+  const search = await pagefind.search(query);
+  const t1 = performance.now();
+  await Promise.all(search.results.slice(0, 10).map(r => r.data()));
+  const t2 = performance.now();
+  return {results: search.results.length, search_ms: t1 - t0, first_ten_ms: t2 - t1};
+}"""
+
+
+def measure_search(context, base: str, query: str) -> dict:
+    """One reader's first search from an empty cache, then a second query on the same page."""
+    page = context.new_page()
+    responses: list[tuple[str, bytes]] = []
+    page.on("response", lambda response: responses.append(
+        (response.url, response.body() if response.ok else b"")))
+    started = time.perf_counter()
+    page.goto(search_url(base, query))
+    status = wait_for_results(page)
+    first_seconds = time.perf_counter() - started
+    page.wait_for_load_state("networkidle")
+    first = list(responses)
+    responses.clear()
+    timing = page.evaluate(TIME_SEARCH, [base + "pagefind/", query + " nam"])
+    page.wait_for_load_state("networkidle")
+    second = list(responses)
+    page.close()
+
+    def split(items):
+        found = {"page": [0, 0], "pagefind": [0, 0]}
+        for url, body in items:
+            kind = "pagefind" if "/pagefind/" in url else "page"
+            found[kind][0] += len(body)
+            found[kind][1] += _wire_size(body, url.split("?")[0])
+        return {kind: {"raw": raw, "wire": wire, "files": sum(
+            1 for url, _ in items if ("/pagefind/" in url) == (kind == "pagefind"))}
+            for kind, (raw, wire) in found.items()}
+
+    return {"query": query, "status": status, "first_result_seconds": round(first_seconds, 2),
+            "first_search": split(first), "next_search": split(second),
+            "next_search_timing": timing}
+
+
+ENGINE_SEARCH = """async ([bundle, query]) => {
+  const pagefind = await import(bundle + 'pagefind.js');
+  await pagefind.options({bundlePath: bundle});
+  const t0 = performance.now();
+  const search = await pagefind.search(query);
+  await Promise.all(search.results.slice(0, 10).map(r => r.data()));
+  return {results: search.results.length, ms: performance.now() - t0};
+}"""
+
+
+def measure_engine(context, base: str, bundle: str, query: str) -> dict:
+    """A first search straight on a bundle, from an empty cache: its bytes and time."""
+    page = context.new_page()
+    sizes: list[int] = []
+    page.on("response", lambda response: sizes.append(
+        len(response.body()) if response.ok and f"/{bundle}/" in response.url else 0))
+    page.goto(base + "404.html")
+    found = page.evaluate(ENGINE_SEARCH, [f"{base}{bundle}/", query])
+    page.wait_for_load_state("networkidle")
+    page.close()
+    return {"query": query, "results": found["results"], "ms": round(found["ms"]),
+            "bytes": sum(sizes)}
+
+
+def run(count: int, workdir: Path, queries=BENCH_QUERIES) -> dict:
+    from plugins.search_index.records import fold_text
+    from tools.bench import make_articles, write_corpus, write_ours
+
+    content, output = workdir / "content", workdir / "output"
+    write_corpus(make_articles(count), content, write_ours)
+    built = build_site(content, output)
+    articles = built_articles()
+    ours = bundle_stats(output / "pagefind")
+    alone_bundle = output / "pagefind-alone"
+    alone_seconds = index_alone(articles, alone_bundle)
+    ours_seconds = time_indexing(articles, workdir / "pagefind-again")
+    searches, engines = [], []
+    with serve(output) as base, chromium() as context:
+        for query in queries:
+            searches.append(measure_search(context, base, query))
+        for query in queries:
+            # Each bundle gets the query as it expects it: folded for ours.
+            for bundle, asked in (("pagefind", fold_text(query)), ("pagefind-alone", query)):
+                engines.append({"bundle": bundle,
+                                **measure_engine(context, base, bundle, asked)})
+    return {"articles": count, **built,
+            "index_seconds": round(ours_seconds, 1),
+            "index_alone_seconds": round(alone_seconds, 1),
+            "index": ours, "index_alone": bundle_stats(alone_bundle),
+            "searches": searches, "engines": engines}
+
+
+def table(result: dict) -> str:
+    lines = [f"{result['articles']} bài; dựng {result['build_seconds']} s, "
+             f"lập chỉ mục {result['index_seconds']} s "
+             f"(Pagefind một mình: {result['index_alone_seconds']} s)",
+             f"chỉ mục: {result['index']['total_bytes'] / 1e6:.1f} MB, "
+             f"{result['index']['files']} tệp "
+             f"(Pagefind một mình: {result['index_alone']['total_bytes'] / 1e6:.1f} MB)"]
+    for kind, group in result["index"]["groups"].items():
+        lines.append(f"  {kind:10} {group['files']:6d} tệp {group['bytes'] / 1e3:10.0f} kB "
+                     f"(tb {group['mean_bytes']} B)")
+    lines.append(f"{'truy vấn':28} {'kết quả':>22} {'lần đầu kB':>11} {'lần sau kB':>11} "
+                 f"{'tìm ms':>7}")
+    for search in result["searches"]:
+        first = search["first_search"]["pagefind"]["wire"] + search["first_search"]["page"]["wire"]
+        following = search["next_search"]["pagefind"]["wire"]
+        lines.append(f"{search['query']:28} {search['status'][:22]:>22} {first / 1e3:11.0f} "
+                     f"{following / 1e3:11.0f} "
+                     f"{search['next_search_timing']['search_ms']:7.0f}")
+    lines.append("một lần tìm, chỉ tính tệp của Pagefind (không nén thêm): bỏ dấu / giữ dấu")
+    for ours, alone in zip(result["engines"][::2], result["engines"][1::2], strict=True):
+        lines.append(f"{ours['query']:28} {ours['bytes'] / 1e3:7.0f} kB {ours['ms']:6d} ms"
+                     f"   / {alone['bytes'] / 1e3:7.0f} kB {alone['ms']:6d} ms")
+    return "\n".join(lines)
+
+
+def search_bench_task():
+    from invoke import task
+
+    @task(help={"articles": "how many generated articles (10000)",
+                "workdir": "where the corpus and the site go (/tmp/tintuc-search-bench)"})
+    def search_bench(c, articles=10000, workdir="/tmp/tintuc-search-bench"):
+        """Measure search: index size, bytes per search, search time (docs/search.md)."""
+        if str(PROJECT) not in sys.path:
+            sys.path.insert(0, str(PROJECT))
+        result = run(int(articles), Path(workdir))
+        print(table(result))
+        out = PROJECT / "bench-results" / f"search-{articles}.json"
+        out.parent.mkdir(exist_ok=True)
+        out.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
+        print(f"JSON: {out.relative_to(PROJECT)}")
+
+    return search_bench
