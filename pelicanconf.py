@@ -101,6 +101,16 @@ PAGINATED_TEMPLATES = {"index": None, "category": None, "tag": None, "author": N
                        "period_archives": None}
 TEMPLATE_PAGES = {"404.html": "404.html", "sitemap.xml": "sitemap.xml",
                   "robots.txt": "robots.txt", "search.html": "tim-kiem/index.html"}
+# Photos: resized WebP/JPEG variants, thumbnails, og:image crops, no metadata (docs/photos.md).
+PHOTOS = {
+    "widths": [360, 720, 960, 1200],
+    "thumb_widths": [240, 480],
+    "og_size": [1200, 630],
+    "quality": {"jpeg": 80, "webp": 75},
+    "max_pixels": 40_000_000,
+    "on_error": "warn",  # publishconf.py: "stop"
+    "originals": "clean",  # published originals lose their EXIF/GPS too
+}
 # The search page /tim-kiem/ and its Pagefind index (docs/search.md).
 SEARCH_INDEX = {"enabled": True, "folder": "pagefind"}
 SUMMARY_MAX_LENGTH = 50
@@ -149,8 +159,8 @@ THEME = "theme"
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
 JINJA_FILTERS = {**jinja_filters.FILTERS, **theme_filters.FILTERS, **assets.FILTERS}
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["build_guard", "parallel_writer", "constant_time_lists", "vn_reader", "news_lists",
-           "visitor_counter", "legacy_redirects", "search_index"]
+PLUGINS = ["build_guard", "parallel_writer", "constant_time_lists", "vn_reader", "photos",
+           "news_lists", "visitor_counter", "legacy_redirects", "search_index"]
 # build_guard fails the build when any of these did not load (Pelican only logs it).
 REQUIRED_PLUGINS = list(PLUGINS)
 

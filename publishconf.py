@@ -110,3 +110,6 @@ PUBLISH_COMPRESSION = {"gzip_level": 9, "brotli_quality": 11, "brotli_quality_pa
 PUBLISH_KEEP_RELEASES = int(_env("PUBLISH_KEEP_RELEASES", "3"))
 # Server-side paths that `rsync --delete-after` must leave alone (ACME challenges).
 PUBLISH_PROTECT = [".well-known/"]
+
+# A broken photo stops a production build instead of publishing the original as it is.
+PHOTOS = {**PHOTOS, "on_error": "stop"}  # noqa: F405
