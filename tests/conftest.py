@@ -58,6 +58,14 @@ class Site:
     def files(self, pattern: str = "**/*.html") -> list[str]:
         return sorted(str(path.relative_to(self.output)) for path in self.output.glob(pattern))
 
+    def written(self) -> dict[str, bytes]:
+        """Every file the build wrote, by path, for byte-for-byte comparisons of two builds.
+
+        Pagefind's index is left out: two runs over the same pages name its files
+        differently; tests/test_search.py checks what the index finds instead."""
+        return {name: (self.output / name).read_bytes() for name in self.files("**/*")
+                if (self.output / name).is_file() and not name.startswith("pagefind/")}
+
 
 class _Recorder(logging.Handler):
     def __init__(self):

@@ -5,11 +5,6 @@ import shutil
 from conftest import PROJECT, build
 
 
-def _outputs(site) -> dict[str, bytes]:
-    return {name: (site.output / name).read_bytes() for name in site.files("**/*")
-            if (site.output / name).is_file()}
-
-
 def test_forked_rendering_writes_the_same_bytes(tmp_path):
     sample = PROJECT / "content"
     # NEWS_NEW_DAYS = 0: the "Mới" badge depends on the clock, not on how pages are rendered.
@@ -17,9 +12,9 @@ def test_forked_rendering_writes_the_same_bytes(tmp_path):
     one = build(tmp_path / "one", sample, {**settings, "NEWS_WORKERS": 1})
     two = build(tmp_path / "two", sample, {**settings, "NEWS_WORKERS": 2})
     assert one.ok and two.ok, one.messages + two.messages
-    written = _outputs(one)
+    written = one.written()
     assert len([name for name in written if name.endswith(".html")]) > 80
-    assert _outputs(two) == written
+    assert two.written() == written
 
 
 def test_a_template_error_while_rendering_fails_the_build(tmp_path):

@@ -182,10 +182,7 @@ def test_decomposed_files_build_exactly_like_their_nfc_twin(tmp_path, site, vari
 
     other = build(tmp_path / "built", twin)
     assert other.ok, other.messages
-    ours = {name: (site.output / name).read_bytes() for name in site.files("**/*")
-            if (site.output / name).is_file()}
-    theirs = {name: (other.output / name).read_bytes() for name in other.files("**/*")
-              if (other.output / name).is_file()}
+    ours, theirs = site.written(), other.written()
     assert ours.keys() == theirs.keys()
     differing = [name for name in ours if ours[name] != theirs[name]]
     assert differing == []

@@ -8,11 +8,6 @@ from conftest import SCENARIOS, build
 OK = SCENARIOS / "reader_ok"
 
 
-def _outputs(site) -> dict[str, bytes]:
-    return {name: (site.output / name).read_bytes() for name in site.files("**/*")
-            if (site.output / name).is_file()}
-
-
 def _session():
     return sys.modules["vn_reader.reader"].last_session()
 
@@ -21,7 +16,7 @@ def test_parallel_reading_gives_the_same_site(tmp_path):
     one = build(tmp_path / "one", OK, {"NEWS_WORKERS": 1, "NEWS_READER_CACHE": False})
     two = build(tmp_path / "two", OK, {"NEWS_WORKERS": 2, "NEWS_READER_CACHE": False})
     assert one.ok and two.ok, one.messages + two.messages
-    assert _outputs(one) == _outputs(two)
+    assert one.written() == two.written()
 
 
 def test_unchanged_files_are_not_read_again(tmp_path):
@@ -33,7 +28,7 @@ def test_unchanged_files_are_not_read_again(tmp_path):
 
     again = build(tmp_path / "again", content, settings, copy=False)
     assert again.ok and _session().read_count == 0
-    assert _outputs(again) == _outputs(first)
+    assert again.written() == first.written()
     assert again.warnings == first.warnings  # cached files still report their warnings
 
     edited = content / "tin-tuc" / "fenced-header.md"
