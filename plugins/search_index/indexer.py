@@ -12,12 +12,14 @@ Pagefind's Python API is not used for the records: its client waits 0.1 s for ev
 which is 17 minutes for 10,000 articles; the command reads a folder in seconds.
 """
 
+import hashlib
 import logging
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from tintuc.problems import Explained
@@ -37,6 +39,12 @@ DEFAULTS = {
 
 class SearchIndexFailed(Explained):
     """Pagefind could not index the site: the build must not pass as good."""
+
+
+try:
+    _PAGEFIND_VERSION = version("pagefind")
+except PackageNotFoundError:  # run_pagefind explains what to install
+    _PAGEFIND_VERSION = "?"
 
 
 class _State:
@@ -109,6 +117,14 @@ def run_pagefind(site: Path, bundle: Path) -> None:
     logger.debug("Pagefind:\n%s", output)
 
 
+def digest_of(pages: list[SearchPage]) -> str:
+    """What Pagefind is given, as one digest: the same pages give the same index."""
+    digest = hashlib.sha256(f"pagefind {_PAGEFIND_VERSION}".encode())
+    for page in sorted(pages, key=lambda page: page.save_as):
+        digest.update(page.save_as.encode() + b"\0" + page.html.encode() + b"\0")
+    return digest.hexdigest()[:32]
+
+
 def write_index(pelican) -> None:
     config = settings_of(pelican.settings)
     if not config["enabled"]:
@@ -117,8 +133,15 @@ def write_index(pelican) -> None:
     shutil.rmtree(bundle, ignore_errors=True)
     started = time.perf_counter()
     pages = [page_of(article) for article in _state.articles]
-    with tempfile.TemporaryDirectory(prefix="tintuc-search-") as folder:
-        write_pages(pages, Path(folder))
-        run_pagefind(Path(folder), bundle)
+    # Hourly rebuilds mostly change only the visitor counter: an index made from the very same
+    # pages is copied from the cache instead of being made again (half the build at 5,000).
+    cache = Path(pelican.settings["CACHE_PATH"]).resolve() / "search-index"
+    cached = cache / digest_of(pages)
+    if not (cached / "pagefind.js").exists():
+        shutil.rmtree(cache, ignore_errors=True)
+        with tempfile.TemporaryDirectory(prefix="tintuc-search-") as folder:
+            write_pages(pages, Path(folder))
+            run_pagefind(Path(folder), cached)
+    shutil.copytree(cached, bundle)
     logger.info("Chỉ mục tìm kiếm: %d bài trong %.1f giây (%s)", len(pages),
                 time.perf_counter() - started, bundle)
