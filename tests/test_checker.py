@@ -17,11 +17,11 @@ from tintuc.checker import (
     CheckResult,
     check_folder,
     fix_normalisation,
-    load_settings,
     report_json,
     report_text,
     run_check,
 )
+from tintuc.files import load_settings
 from tintuc.problems import ERROR, WARNING
 
 PROJECT = Path(__file__).resolve().parents[1]

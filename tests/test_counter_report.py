@@ -21,9 +21,9 @@ from tintuc.counter_report import (
     CounterSettings,
     CounterSettingsError,
     format_number,
-    read_settings_file,
     show,
 )
+from tintuc.files import load_settings as read_settings_file
 
 
 def test_show_prints_the_six_figures_and_thirty_days(tmp_path):

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from conftest import build
 
-from tintuc.checker import check_folder, load_settings
+from tintuc.checker import check_folder
 from tintuc.dates import VIETNAM
+from tintuc.files import load_settings
 from tintuc.frontmatter import read_source
 from tintuc.new_article import NewArticleError, build_article, choose_category, create_article
 

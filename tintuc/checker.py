@@ -14,7 +14,6 @@ is rendered, so 10,000 articles take seconds (benchmarks/check_bench.py).
 import difflib
 import os
 import re
-import runpy
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from tintuc.dates import format_day, in_vietnam
+from tintuc.files import MARKDOWN_EXTENSIONS, display_path
 from tintuc.frontmatter import (
     ARTICLE_REQUIRED,
     KEYS_BY_NAME,
@@ -34,7 +34,6 @@ from tintuc.text import fold, nfc
 
 # The extensions the site's Markdown reader takes (plugins/vn_reader/reader.py); Pelican
 # matches them case-sensitively, so `Bai.MD` is silently skipped by a build.
-MARKDOWN_EXTENSIONS = (".md", ".markdown", ".mkd", ".mdown")
 # Files an editor may mean as an article but that no build reads.
 _NOT_ARTICLE_SUFFIXES = frozenset({".txt", ".doc", ".docx", ".odt", ".rtf", ".rst", ".html",
                                    ".htm", ".pdf"})
@@ -90,18 +89,6 @@ def setting(settings, name: str, default=None):
     if isinstance(settings, Mapping):
         return settings.get(name, default)
     return getattr(settings, name, default)
-
-
-def load_settings(settings_file: str | os.PathLike) -> dict:
-    """The upper-case names of a settings file, as Pelican reads them, without Pelican."""
-    values = runpy.run_path(str(settings_file))
-    return {name: value for name, value in values.items() if name.isupper()}
-
-
-def display_path(path: Path) -> str:
-    """The path editors recognise: relative to the working folder when inside it."""
-    relative = os.path.relpath(path)
-    return str(path) if relative.startswith("..") else relative
 
 
 @dataclass

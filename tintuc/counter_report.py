@@ -5,7 +5,6 @@ operator's `invoke counter` both call it): read the settings, load the state, re
 log lines, save the state, and return a `Snapshot` to display.
 """
 
-import runpy
 import sys
 from collections import Counter
 from collections.abc import Mapping
@@ -275,11 +274,6 @@ def refresh(settings: CounterSettings) -> Snapshot:
     if settings.state is not None and (report is not None or existed):
         save_state(state, settings.state)
     return Snapshot(settings, state.tally, report, existed)
-
-
-def read_settings_file(path: str | Path) -> dict:
-    """The upper-case names a settings file (pelicanconf.py) defines, without Pelican."""
-    return {name: value for name, value in runpy.run_path(str(path)).items() if name.isupper()}
 
 
 def show(settings: Mapping, out: TextIO = sys.stdout) -> Snapshot:

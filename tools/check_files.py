@@ -17,11 +17,11 @@ if str(PROJECT) not in sys.path:  # run as a script or by pre-commit from anywhe
 from tintuc.checker import (  # noqa: E402
     MARKDOWN_EXTENSIONS,
     fix_normalisation,
-    load_settings,
     report_json,
     report_text,
     run_check,
 )
+from tintuc.files import load_settings  # noqa: E402
 
 SETTINGS_FILE = PROJECT / "pelicanconf.py"
 

@@ -2,7 +2,8 @@
 
 from invoke import Exit, task
 
-from tintuc.counter_report import read_settings_file, show
+from tintuc.counter_report import show
+from tintuc.files import load_settings as read_settings_file
 from tintuc.problems import Explained
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from invoke import Exit, task
 
-from tintuc.checker import display_path, load_settings
+from tintuc.checker import display_path
+from tintuc.files import load_settings
 from tintuc.new_article import NewArticleError, create_article
 from tools.check_files import SETTINGS_FILE, content_folder
 from tools.check_files import run as run_check_command

@@ -40,9 +40,9 @@ if str(PROJECT) not in sys.path:
 from tintuc.checker import (  # noqa: E402
     MARKDOWN_EXTENSIONS,
     display_path,
-    load_settings,
     run_check,
 )
+from tintuc.files import load_settings  # noqa: E402
 
 SETTINGS_FILE = PROJECT / "pelicanconf.py"
 DRAFT_URLS = {

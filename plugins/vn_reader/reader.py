@@ -12,6 +12,7 @@ from pathlib import Path
 from pelican.readers import BaseReader
 from pelican.urlwrappers import Author, Category, Tag
 
+from tintuc.files import MARKDOWN_EXTENSIONS, display_path
 from tintuc.frontmatter import ARTICLE_REQUIRED, PAGE_REQUIRED
 from tintuc.problems import ContentError
 from tintuc.reading import ReadCache, ReadOptions, ReadResult, digest_of, read_article, read_many
@@ -20,12 +21,6 @@ from tintuc.text import slugify
 logger = logging.getLogger(__name__)
 
 CACHE_FILE = "tintuc-reader.pickle"
-
-
-def display_path(source_path: str) -> str:
-    """The path editors recognise: relative to where the build runs, when it is inside."""
-    relative = os.path.relpath(source_path)
-    return source_path if relative.startswith("..") else relative
 
 
 def report(problems) -> None:
@@ -137,7 +132,7 @@ class NewsMarkdownReader(BaseReader):
     """Markdown with the contract's front-matter; every text NFC."""
 
     enabled = True
-    file_extensions = ("md", "markdown", "mkd", "mdown")
+    file_extensions = tuple(extension.lstrip(".") for extension in MARKDOWN_EXTENSIONS)
 
     def read(self, source_path):
         result = (_session or ReadingSession(self.settings)).result_for(source_path)
