@@ -92,6 +92,11 @@ TYPOGRIFY_OMIT_FILTERS = ["caps"]
 # NEWS_WORKERS processes (0: one per core; 1: everything in this process).
 NEWS_READER_CACHE = True
 NEWS_WORKERS = 0
+# Rendered pages kept in CACHE_PATH, each under the fingerprint of everything it shows: a
+# rebuild renders only the pages an edit touches (plugins/page_writer). The live blocks change
+# on every build, so they are drawn once and put into every page after rendering.
+NEWS_RENDER_CACHE = True
+NEWS_LIVE_BLOCKS = ["partials/most_read.html", "partials/visitor_counter.html"]
 NEWS_NEIGHBOURS = 10
 NEWS_NEW_DAYS = 2  # the "Mới" badge on newer/older items; 0 turns it off
 HOME_LATEST_COUNT = 6
@@ -159,7 +164,7 @@ THEME = "theme"
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
 JINJA_FILTERS = {**jinja_filters.FILTERS, **theme_filters.FILTERS, **assets.FILTERS}
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["build_guard", "parallel_writer", "constant_time_lists", "vn_reader", "photos",
+PLUGINS = ["build_guard", "page_writer", "constant_time_lists", "vn_reader", "photos",
            "news_lists", "visitor_counter", "legacy_redirects", "search_index"]
 # build_guard fails the build when any of these did not load (Pelican only logs it).
 REQUIRED_PLUGINS = list(PLUGINS)
@@ -179,6 +184,9 @@ VISITOR_COUNTER_MOST_READ_COUNT = 5
 LEGACY_REDIRECTS = {"enabled": True}
 
 DELETE_OUTPUT_DIRECTORY = True
+# The output holds only this build's files, but the previous build's are first set aside, so an
+# unchanged file is moved back rather than written again (plugins/page_writer/output.py).
+NEWS_FRESH_OUTPUT = True
 LOAD_CONTENT_CACHE = False
 # Our reader gives every document its slug; URL de-duplication replaces translation grouping.
 ARTICLE_TRANSLATION_ID = None

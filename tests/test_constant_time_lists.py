@@ -26,3 +26,29 @@ def test_tag_and_category_pages_list_the_same_articles(tmp_path):
         pages = plain.files(f"{folder}/**/*.html")
         assert pages
         assert all(plain.read(page) == fast.read(page) for page in pages)
+
+
+def test_period_archives_are_pelicans_own(tmp_path):
+    from datetime import datetime, timedelta
+
+    from constant_time_lists.lists import period_archives
+    from pelican.generators import ArticlesGenerator
+
+    class Dated:
+        def __init__(self, number):
+            self.date = datetime(2021, 12, 30, 8) + timedelta(hours=7 * number)
+
+    settings = {**read_settings(str(SETTINGS_FILE)), "DAY_ARCHIVE_SAVE_AS": "ngay/{date:%Y/%m/%d}/",
+                "DAY_ARCHIVE_URL": "ngay/{date:%Y/%m/%d}/"}
+    articles = [Dated(number) for number in range(400)]
+    articles.reverse()  # newest first, as the generator keeps them
+    dates = sorted(articles, key=lambda article: article.date)
+    pelicans = ArticlesGenerator._build_period_archives(None, dates, articles, settings)
+    ours = period_archives(dates, articles, settings)
+    assert set(ours) == {"year", "month", "day"} == set(pelicans)
+    for granularity in ours:
+        assert len(ours[granularity]) == len(pelicans[granularity]) > 1
+        for mine, theirs in zip(ours[granularity], pelicans[granularity], strict=True):
+            assert mine.keys() == theirs.keys()
+            for key in theirs:
+                assert mine[key] == theirs[key], (granularity, key)

@@ -1,4 +1,9 @@
-"""Swap the article lists of tags, categories and authors for set-backed ones, in place."""
+"""Swap the article lists of tags, categories and authors for set-backed ones, in place;
+group the period archives in one pass."""
+
+import calendar
+from collections import defaultdict
+from itertools import groupby
 
 
 class MemberList(list):
@@ -19,3 +24,47 @@ def index_taxonomy_lists(generator) -> None:
     for pairs in (generator.categories, generator.authors):
         for index, (name, articles) in enumerate(pairs):
             pairs[index] = (name, MemberList(articles))
+
+
+# Pelican's `_build_period_archives` picks each period's articles with
+# `[a for a in articles if a in dates]`, a list scan per article per period: O(N²) for each of
+# year, month and day. This makes the same archives with one pass per granularity.
+_PERIOD_KEYS = {
+    "year": lambda article: article.date.year,
+    "month": lambda article: (article.date.year, article.date.month),
+    "day": lambda article: (article.date.year, article.date.month, article.date.day),
+}
+
+
+def period_archives(sorted_articles, articles, settings) -> dict[str, list[dict]]:
+    found = defaultdict(list)
+    for granularity, key in _PERIOD_KEYS.items():
+        save_as = settings[f"{granularity.upper()}_ARCHIVE_SAVE_AS"]
+        if not save_as:
+            continue
+        url = settings[f"{granularity.upper()}_ARCHIVE_URL"]
+        by_period = defaultdict(list)
+        for article in articles:
+            by_period[key(article)].append(article)
+        for period, group in groupby(sorted_articles, key=key):
+            dates = list(group)
+            members = {id(article) for article in dates}
+            moment = dates[0].date
+            archive = {
+                "dates": dates,
+                "articles": [article for article in by_period[period]
+                             if id(article) in members],
+                "save_as": save_as.format(date=moment),
+                "url": url.format(date=moment),
+            }
+            if granularity == "year":
+                archive["period"] = archive["period_num"] = (period,)
+            else:
+                archive["period"] = (period[0], calendar.month_name[period[1]], *period[2:])
+                archive["period_num"] = tuple(period)
+            found[granularity].append(archive)
+    return found
+
+
+def use_linear_period_archives(generator) -> None:
+    generator._build_period_archives = period_archives

@@ -44,9 +44,13 @@ def attach_lists(generator) -> None:
     # Timsort sees the two (already sorted) runs, so this is close to a merge.
     ordered = sorted(chain(generator.articles, generator.hidden_articles), key=publication_key)
     lists = neighbour_lists(ordered, category_of, count, lambda article: id(article) in listed_ids)
+    # The "Mới" badge is each article's own flag rather than a comparison with the clock in
+    # the template: a page then changes only when an article it lists stops being new.
+    since = recent_since(setting(settings, "NEWS_NEW_DAYS"))
     for article, found in zip(ordered, lists, strict=True):
         article.newer_articles = found.newer
         article.older_articles = found.older
+        article.is_recent = since is not None and article.date >= since
 
     newest_first = [article for article in reversed(ordered) if id(article) in listed_ids]
     categories = menu_categories(generator.categories, setting(settings, "NEWS_CATEGORIES"))
@@ -54,7 +58,6 @@ def attach_lists(generator) -> None:
     context["nav_categories"] = categories
     context["news_home"] = home_listing(newest_first, categories, settings)
     context["archive_years"] = archive_index(generator.period_archives)
-    context["news_recent_since"] = recent_since(setting(settings, "NEWS_NEW_DAYS"))
     context["news_feed_articles"] = {article.url: article for article in generator.articles}
 
 

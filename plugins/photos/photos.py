@@ -256,6 +256,11 @@ class PhotoHelper:
     def __init__(self, state: PhotoState):
         self.state = state
 
+    def __fingerprint__(self):
+        # What a page drawn with `photo` depends on besides the photo itself, which each
+        # document carries (`featured_photo_version`): see plugins/page_writer.
+        return repr((self.state.settings, self.state.siteurl))
+
     def __call__(self, path, role="content", alt="", css_class="", lazy=None, priority=None):
         lead = role == "lead"
         return PhotoView(self.state, path or "", role, alt or "", css_class,
@@ -450,6 +455,13 @@ def prepare_photos(generators) -> None:
     cache.save_index()
 
     state = PhotoState(settings, siteurl, photos)
+    # A page showing a featured photo depends on the photo's file, not only on its name: the
+    # render cache (plugins/page_writer) reads this with the document's other attributes.
+    for reference in references:
+        if reference.featured:
+            photo = reference.photo
+            reference.document.featured_photo_version = repr(
+                (sorted(photo.entries.items()), photo.failure) if photo else "missing")
 
     # --- each document's HTML, rewritten once
     with_featured = {id(reference.document) for reference in references if reference.featured}

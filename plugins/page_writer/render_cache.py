@@ -1,0 +1,268 @@
+"""Rendered pages kept in CACHE_PATH, found again by the fingerprint of what they show.
+
+A page's key is the digest of: the theme's files, the code that renders (plugins/, tintuc/),
+Pelican's and Jinja's versions, the settings, the template's name, and every value the template
+can read (tintuc/fingerprint.py finds those names). An article's value covers its text, its
+metadata, its URLs and the articles it lists (newer/older), so an edit re-renders exactly the
+pages that show something of it; an hourly rebuild with only a new visitor count re-renders
+none, because the counter and "Tin đọc nhiều" are *live blocks*: drawn once per build and put
+into every page after rendering (NEWS_LIVE_BLOCKS).
+"""
+
+import logging
+import os
+import sys
+import tempfile
+from importlib.metadata import version
+from pathlib import Path
+
+from pelican.contents import Content
+from pelican.paginator import Page, Paginator
+from pelican.urlwrappers import URLWrapper
+
+from tintuc.fingerprint import (
+    Fingerprinter,
+    Unfingerprintable,
+    digest,
+    files_digest,
+    template_inputs,
+)
+
+logger = logging.getLogger(__name__)
+
+PROJECT = Path(__file__).resolve().parents[2]
+FOLDER = "rendered-pages"
+_PLAIN = frozenset({bool, int, float, type(None)})
+# Attributes that are not the document's own: the whole site's settings and context.
+_NOT_OWN = frozenset({"settings", "_context", "metadata"})
+
+
+def _reference(content: Content) -> bytes:
+    # A source file is one document: its path names it.
+    return str(content.source_path).encode()
+
+
+def _linked(value) -> list[Content]:
+    if isinstance(value, Content):
+        return [value]
+    if type(value) in (list, tuple) and value and isinstance(value[0], Content) and all(
+            isinstance(item, Content) for item in value):
+        return list(value)
+    return []
+
+
+class ContentDigests:
+    """Each document's own digest (its attributes; documents it points to by reference only),
+    worked out once, then its full digest: its own and those of the documents it lists."""
+
+    def __init__(self):
+        self._own: dict[int, tuple[Content, bytes, list[Content]]] = {}
+
+    def own(self, fingerprinter: Fingerprinter, content: Content) -> tuple[bytes, list]:
+        """The document's own digest, and the documents it points to."""
+        known = self._own.get(id(content))
+        if known is not None and known[0] is content:
+            return known[1], known[2]
+        parts = [type(content).__qualname__.encode()]
+        of = fingerprinter.of
+        pointed: list[Content] = []
+        for name, value in sorted(vars(content).items()):
+            if name in _NOT_OWN:
+                continue
+            parts.append(name.encode())
+            kind = type(value)
+            if kind is str:
+                parts.append(value.encode("utf-8", "surrogatepass"))
+                continue
+            if kind in _PLAIN:
+                parts.append(repr(value).encode())
+                continue
+            if isinstance(value, URLWrapper):
+                # One name is one tag (category, author), with one URL, in a build.
+                parts.append(b"w" + value.name.encode("utf-8", "surrogatepass"))
+                continue
+            if kind is list and all(isinstance(item, URLWrapper) for item in value):
+                parts.append(b"ws" + "\0".join(item.name for item in value).encode(
+                    "utf-8", "surrogatepass"))
+                continue
+            linked = _linked(value)
+            if linked:
+                pointed += linked
+                parts.append(digest(*map(_reference, linked)))
+            else:
+                parts.append(of(value))
+        # What templates read through properties: the text with its links resolved.
+        for name in ("content", "summary", "url", "save_as"):
+            parts.append(name.encode())
+            parts.append(of(getattr(content, name, None)))
+        found = digest(*parts)
+        self._own[id(content)] = (content, found, pointed)
+        return found, pointed
+
+    def full(self, fingerprinter: Fingerprinter, content: Content) -> bytes:
+        found, pointed = self.own(fingerprinter, content)
+        return digest(found, *(self.own(fingerprinter, other)[0] for other in pointed))
+
+
+class WrapperDigests(dict):
+    """Every article has Tag objects of its own; in one build one name is one tag, one URL."""
+
+    def __call__(self, fingerprinter, wrapper: URLWrapper) -> bytes:
+        key = (type(wrapper), wrapper.name)
+        found = self.get(key)
+        if found is None:
+            found = self[key] = digest(*(str(part).encode() for part in (
+                wrapper.name, wrapper.slug, wrapper.url, wrapper.save_as)))
+        return found
+
+
+def _paginator(fingerprinter, paginator: Paginator) -> bytes:
+    return digest(str(paginator.name).encode(), str(paginator.url).encode(),
+                  f"{paginator.per_page} {paginator.orphans} {paginator.num_pages}".encode(),
+                  fingerprinter.of(paginator.object_list))
+
+
+def _page(fingerprinter, page: Page) -> bytes:
+    return digest(f"{page.number} {page.url} {page.save_as}".encode(),
+                  fingerprinter.of(page.paginator), fingerprinter.of(page.object_list))
+
+
+def _lenient(fingerprinter: Fingerprinter, value) -> bytes:
+    """Settings hold a few objects of no known kind (loaded plugins, Markdown extensions):
+    those count by their type, their behaviour being in the code digest."""
+    try:
+        return fingerprinter.of(value)
+    except Unfingerprintable:
+        return digest(b"object", type(value).__qualname__.encode())
+
+
+def _code_files(settings) -> list[Path]:
+    roots = [Path(settings["THEME"])]
+    roots += [Path(path) for path in settings.get("THEME_TEMPLATES_OVERRIDES") or []]
+    roots += [Path(path) for path in settings.get("PLUGIN_PATHS") or []]
+    roots.append(PROJECT / "tintuc")
+    files = []
+    for root in roots:
+        if root.is_dir():
+            files += [(root, path) for path in root.rglob("*")
+                      if path.is_file() and "__pycache__" not in path.parts]
+    return files
+
+
+class RenderCache:
+    """The store of rendered pages of one build: keys, lookups, writes and the final sweep."""
+
+    def __init__(self, settings, live_blocks: frozenset[str], enabled: bool):
+        self.enabled = enabled
+        self.folder = Path(settings["CACHE_PATH"]) / FOLDER
+        self.live_blocks = live_blocks
+        self.contents = ContentDigests()
+        self.fingerprinter = Fingerprinter({
+            Content: lambda fingerprinter, value: self.contents.full(fingerprinter, value),
+            URLWrapper: WrapperDigests(),
+            Paginator: _paginator,
+            Page: _page,
+        })
+        self._inputs: dict[str, tuple[str, ...] | None] = {}
+        self._analysed: dict = {}
+        self._shared: dict[tuple, bytes] = {}
+        self.stats = {"rendered": 0, "reused": 0, "uncacheable": 0, "unchanged": 0,
+                      "key_seconds": 0.0, "flush_seconds": 0.0}
+        self.base = self._base(settings) if enabled else b""
+
+    def _base(self, settings) -> bytes:
+        files = _code_files(settings)
+        by_root: dict[Path, list[Path]] = {}
+        for root, path in files:
+            by_root.setdefault(root, []).append(path)
+        parts = [sys.version.encode(), version("pelican").encode(), version("jinja2").encode(),
+                 version("markupsafe").encode()]
+        parts += [files_digest(root, paths) for root, paths in sorted(by_root.items())]
+        for name in sorted(settings):
+            parts.append(name.encode())
+            parts.append(_lenient(self.fingerprinter, settings[name]))
+        return digest(*parts)
+
+    def inputs(self, template) -> tuple[str, ...] | None:
+        name = template.name
+        if name not in self._inputs:
+            found = template_inputs(template.environment, name, self.live_blocks,
+                                    self._analysed)
+            self._inputs[name] = None if found is None else tuple(sorted(found))
+        return self._inputs[name]
+
+    def key(self, template, page_values: dict, context: dict) -> str | None:
+        """The page's key, or None when it must be rendered anyway."""
+        if not self.enabled:
+            return None
+        names = self.inputs(template)
+        if names is None:
+            self.stats["uncacheable"] += 1
+            return None
+        of = self.fingerprinter.of
+        try:
+            own = tuple(name in page_values for name in names)
+            # What comes from the site's context is the same for every page of a template.
+            shared_id = (template.name, own, id(context))
+            shared = self._shared.get(shared_id)
+            if shared is None:
+                shared = self._shared[shared_id] = self._site_part(template, names, own,
+                                                                    context)
+            parts = [self.base, template.name.encode(), shared]
+            for name, in_page in zip(names, own, strict=True):
+                if in_page:
+                    parts.append(name.encode())
+                    parts.append(of(page_values[name]))
+        except Unfingerprintable as error:
+            logger.debug("Trang %s dựng lại mỗi lần: không lấy được dấu vân của %s",
+                         page_values.get("output_file"), error)
+            self.stats["uncacheable"] += 1
+            return None
+        return digest(*parts).hex()
+
+    def _site_part(self, template, names, own, context) -> bytes:
+        parts = []
+        for name, in_page in zip(names, own, strict=True):
+            if in_page:
+                continue
+            parts.append(name.encode())
+            if name in context:
+                parts.append(self.fingerprinter.of(context[name]))
+            elif name in template.globals:
+                parts.append(self.fingerprinter.of(template.globals[name]))
+            else:
+                parts.append(b"\0absent")
+        return digest(*parts)
+
+    def _path(self, key: str) -> Path:
+        return self.folder / f"{key}.html"
+
+    def has(self, key: str) -> bool:
+        return self._path(key).is_file()
+
+    def load(self, key: str) -> str | None:
+        try:
+            text = self._path(key).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+        return text
+
+    def store(self, key: str, text: str) -> None:
+        # Written whole or not at all: a page cut short by a crash must never be served.
+        self.folder.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, self._path(key))
+
+    def sweep(self, keys: set[str]) -> int:
+        """Drop the pages no page of this build has used: the cache holds one site, not all
+        the sites ever built."""
+        if not self.folder.is_dir():
+            return 0
+        dropped = 0
+        for entry in os.scandir(self.folder):
+            if entry.name.removesuffix(".html") not in keys:
+                os.unlink(entry.path)
+                dropped += 1
+        return dropped

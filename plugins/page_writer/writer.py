@@ -1,0 +1,308 @@
+"""A Pelican Writer that renders each page only when what it shows has changed, and the
+article generator's pages on every core.
+
+Every page goes through `write_file`, paginated ones page by page: its key is worked out
+(render_cache.py); a page whose key is in the cache is taken from there, any other is rendered
+and stored. Then the live blocks (NEWS_LIVE_BLOCKS: the visitor counter, "Tin đọc nhiều") are
+put in place and the file is written. The article generator's pages are held back until
+`article_writer_finalized`, then the ones to render are shared between forked processes.
+Output is byte-for-byte what a sequential build without a cache writes (tests/test_page_writer.py).
+"""
+
+import logging
+import os
+import sys
+import time
+import traceback
+from dataclasses import dataclass
+
+from markupsafe import Markup
+from pelican.paginator import Paginator
+from pelican.plugins import signals
+from pelican.utils import get_relative_path, path_to_url, sanitised_join
+from pelican.writers import FileOverwriteFailedError, Writer
+
+from tintuc.problems import Explained
+
+from . import output
+from .render_cache import RenderCache
+
+logger = logging.getLogger(__name__)
+
+# Below this many pages to render a fork costs more than it saves.
+MINIMUM_PAGES_PER_PROCESS = 40
+LIVE_MARK = "<!--live-block:{}-->"
+
+
+class RenderFailed(Explained):
+    pass
+
+
+class _ErrorFlag(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.ERROR)
+        self.seen = False
+
+    def emit(self, record):
+        self.seen = True
+
+
+@dataclass
+class PageJob:
+    """One output file: the template, the site's context and this page's own values."""
+
+    path: str  # absolute, or os.devnull when an earlier write keeps the file
+    template: object
+    context: dict
+    values: dict
+    key: str | None = None
+
+
+class _Build:
+    """The writer of the build in progress, for the signals that are not given it, and the
+    figures of the last build (the tests read them)."""
+
+    def __init__(self):
+        self.writer = None
+        self.previous: str | None = None  # the previous build's output, set aside (output.py)
+        self.stats: dict = {}
+
+
+current = _Build()
+
+
+def workers_of(settings) -> int:
+    return int(settings.get("NEWS_WORKERS") or os.cpu_count() or 1)
+
+
+class PageWriter(Writer):
+    def __init__(self, output_path, settings=None):
+        super().__init__(output_path, settings=settings)
+        self.live_blocks = frozenset(self.settings.get("NEWS_LIVE_BLOCKS") or ())
+        self.cache = RenderCache(self.settings, self.live_blocks,
+                                 enabled=bool(self.settings.get("NEWS_RENDER_CACHE", True)))
+        self.pending: list[PageJob] = []
+        self.deferring = workers_of(self.settings) > 1
+        self.keys: set[str] = set()
+        self._live_html: dict[str, str] | None = None
+        self._live_function = self.live_block  # one object for every page's fingerprint
+        current.writer, current.stats = self, self.cache.stats
+
+    # --- Pelican's entry point ---------------------------------------------------------------
+
+    def write_file(self, name, template, context, relative_urls=False, paginated=None,
+                   template_name=None, override_output=False, url=None, **kwargs):
+        if not name:
+            return
+        jobs = [self._job(save_as, template, context, values, override_output, relative_urls)
+                for save_as, values in self._pages(name, url, template_name, paginated, kwargs)]
+        if self.deferring:
+            self.pending.extend(jobs)
+        else:
+            self._write(jobs, workers=1)
+
+    def _pages(self, name, url, template_name, paginated, kwargs):
+        """(save_as, the page's own values) of each page a `write_file` call makes."""
+        if paginated is None:
+            paginated = {key: value for key, value in kwargs.items()
+                         if key in ("articles", "dates")}
+        paginated_templates = self.settings["PAGINATED_TEMPLATES"]
+        if not paginated or template_name not in paginated_templates:
+            yield name, dict(kwargs)
+            return
+        per_page = paginated_templates[template_name] or self.settings["DEFAULT_PAGINATION"]
+        paginators = {key: Paginator(name, url, value, self.settings, per_page)
+                      for key, value in paginated.items()}
+        count = next(iter(paginators.values())).num_pages
+        for index in range(count):
+            values = dict(kwargs)
+            for key, paginator in paginators.items():
+                page = paginator.page(index + 1)
+                values[f"{key}_paginator"] = paginator
+                values[f"{key}_page"] = page
+                values[f"{key}_previous_page"] = paginator.page(index) if index else None
+                values[f"{key}_next_page"] = \
+                    paginator.page(index + 2) if index + 1 < count else None
+            yield page.save_as, values
+
+    def _job(self, save_as, template, context, values, override, relative_urls) -> PageJob:
+        values["output_file"] = save_as
+        values["live_block"] = self._live_function
+        path = self._claim(sanitised_join(self.output_path, save_as), override)
+        job = PageJob(path, template, context, values)
+        if relative_urls:
+            # Links then depend on the page's depth, read through the shared context by
+            # each document: such a site is rendered in full every time.
+            relative = path_to_url(get_relative_path(save_as))
+            values["SITEURL"] = values["localsiteurl"] = relative
+        elif path != os.devnull:
+            started = time.perf_counter()
+            job.key = self.cache.key(template, values, context)
+            self.cache.stats["key_seconds"] += time.perf_counter() - started
+            if job.key:
+                self.keys.add(job.key)
+        return job
+
+    def _claim(self, path: str, override: bool) -> str:
+        """Pelican's rule for two writes of one file: the second fails, unless exactly one of
+        them says it overrides; then that one is kept."""
+        if path in self._overridden_files:
+            if override:
+                raise FileOverwriteFailedError(f'"{path}" được ghi đè lần thứ hai')
+            return os.devnull
+        if path in self._written_files and not override:
+            raise FileOverwriteFailedError(
+                f'"{path}" đã được ghi trong bản dựng này (hai trang cùng một đường dẫn)')
+        if override:
+            self._overridden_files.add(path)
+        self._written_files.add(path)
+        return path
+
+    # --- The live blocks -----------------------------------------------------------------------
+
+    def live_block(self, name: str) -> Markup:
+        if name not in self.live_blocks:
+            raise RenderFailed(f"live_block(\"{name}\"): khối này không có trong "
+                               "NEWS_LIVE_BLOCKS (pelicanconf.py).")
+        return Markup(LIVE_MARK.format(name))
+
+    def _live(self, job: PageJob) -> dict[str, str]:
+        # Drawn from the site's context, never a page's: the same block goes into every page.
+        if self._live_html is None:
+            environment = job.template.environment
+            self._live_html = {
+                LIVE_MARK.format(name): environment.get_template(name).render(job.context)
+                for name in sorted(self.live_blocks)}
+        return self._live_html
+
+    # --- Rendering and writing -----------------------------------------------------------------
+
+    def _render(self, job: PageJob) -> str:
+        local = job.context.copy()
+        local["localsiteurl"] = local.get("localsiteurl")
+        local.update(job.values)
+        if local["localsiteurl"]:
+            # As Pelican does: documents resolve their links against the page being written.
+            job.context["localsiteurl"] = local["localsiteurl"]
+        text = job.template.render(local)
+        if job.key:
+            self.cache.store(job.key, text)
+        return text
+
+    def _finish(self, job: PageJob, text: str, live: dict[str, str]) -> None:
+        for mark, html in live.items():
+            text = text.replace(mark, html)
+        data = text.encode("utf-8")
+        if job.path != os.devnull:
+            os.makedirs(os.path.dirname(job.path), exist_ok=True)
+            if output.reuse(current.previous, self.output_path, job.path, data):
+                self.cache.stats["unchanged"] += 1
+                return
+        with open(job.path, "wb") as stream:
+            stream.write(data)
+        logger.info('Writing "%s"', job.path)
+        if signals.content_written.receivers:
+            signals.content_written.send(job.path, context={**job.context, **job.values})
+
+    def _produce(self, job: PageJob, live: dict[str, str]) -> None:
+        text = self.cache.load(job.key) if job.key else None
+        self._finish(job, self._render(job) if text is None else text, live)
+
+    def _write(self, jobs: list[PageJob], workers: int) -> None:
+        if not jobs:
+            return
+        to_render, to_reuse = [], []
+        for job in jobs:
+            (to_reuse if job.key and self.cache.has(job.key) else to_render).append(job)
+        self.cache.stats["rendered"] += len(to_render)
+        self.cache.stats["reused"] += len(to_reuse)
+        live = self._live(jobs[0])
+        # A page taken from the cache costs about a tenth of one rendered.
+        work = len(to_render) + len(to_reuse) // 10
+        workers = max(1, min(workers, work // MINIMUM_PAGES_PER_PROCESS))
+        if workers == 1:
+            for job in jobs:
+                self._produce(job, live)
+            return
+        shares = [to_render[share::workers] + to_reuse[share::workers]
+                  for share in range(workers)]
+        sys.stdout.flush()
+        sys.stderr.flush()
+        children = []
+        try:
+            for share in range(1, workers):
+                pid = os.fork()
+                if pid == 0:
+                    self._render_in_child(shares[share], live)
+                children.append(pid)
+            for job in shares[0]:
+                self._produce(job, live)
+        finally:
+            failed = [pid for pid in children if os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])]
+        if failed:
+            raise RenderFailed(
+                f"{len(failed)} tiến trình dựng trang gặp lỗi (xem thông báo ở trên); "
+                "bản dựng không thành công, đừng xuất bản thư mục kết quả này."
+            )
+
+    def _render_in_child(self, jobs: list[PageJob], live: dict[str, str]) -> None:
+        # The parent's console handler may be mid-write in another thread (Pelican's status
+        # spinner) at the fork; a plain handler of our own cannot be left locked.
+        root = logging.getLogger()
+        flag = _ErrorFlag()
+        root.handlers = [logging.StreamHandler(sys.stderr), flag]
+        code = 0
+        try:
+            for job in jobs:
+                self._produce(job, live)
+            code = 1 if flag.seen else 0
+        except BaseException:
+            traceback.print_exc()
+            code = 1
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+
+    def flush(self) -> None:
+        started = time.perf_counter()
+        jobs, self.pending, self.deferring = self.pending, [], False
+        self._write(jobs, workers_of(self.settings))
+        self.cache.stats["flush_seconds"] += time.perf_counter() - started
+
+    def finish(self) -> None:
+        started = time.perf_counter()
+        dropped = self.cache.sweep(self.keys) if self.cache.enabled else 0
+        stats = self.cache.stats
+        logger.info("Trang: %d dựng mới, %d lấy lại từ bộ nhớ đệm, %d luôn dựng lại; "
+                    "tính khóa %.2f s, ghi %.2f s; bỏ %d trang cũ khỏi bộ nhớ đệm (%.2f s).",
+                    stats["rendered"], stats["reused"], stats["uncacheable"],
+                    stats["key_seconds"], stats["flush_seconds"], dropped,
+                    time.perf_counter() - started, extra={"page_stats": dict(stats)})
+
+
+def page_writer(pelican):
+    return PageWriter
+
+
+def flush_pages(generator, writer) -> None:
+    if isinstance(writer, PageWriter):
+        writer.flush()
+
+
+def set_output_aside(pelican) -> None:
+    current.previous = None
+    if pelican.settings.get("NEWS_FRESH_OUTPUT"):
+        current.previous = output.set_aside(pelican.output_path, pelican.path,
+                                            pelican.settings.get("OUTPUT_RETENTION"),
+                                            pelican.settings["CACHE_PATH"])
+
+
+def finish_build(pelican) -> None:
+    writer, current.writer = current.writer, None
+    if writer is not None:
+        writer.finish()
+    previous, current.previous = current.previous, None
+    started = time.perf_counter()
+    output.drop(previous)
+    logger.debug("Xóa bản dựng trước: %.2f s", time.perf_counter() - started)

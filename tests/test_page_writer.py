@@ -1,0 +1,195 @@
+"""The page writer: several cores and the render cache write exactly what one plain process
+writes, and a rebuild renders only the pages an edit touches."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import PROJECT, build
+from counter_fixtures.logs import GUESTS, Hit, lines_of, vn, write_log
+from page_writer.writer import current
+from PIL import Image
+
+SAMPLE = PROJECT / "content"
+BODY_EDITED = "thanh-nien-lap-nghiep/2023-09-21-thanh-nien-bao-lac-nuoi-ong-lay-mat.md"
+EDITED_PAGE = "mo-hinh-nuoi-ong-lay-mat-cua-thanh-nien-bao-lac.html"
+PHOTO = "images/2023/09/thanh-nien-bao-lac-nuoi-ong.jpg"
+PLAIN = {"NEWS_RENDER_CACHE": False, "NEWS_FRESH_OUTPUT": False, "NEWS_READER_CACHE": False,
+         "NEWS_WORKERS": 1}
+
+
+@pytest.fixture(scope="module")
+def photo_cache(tmp_path_factory) -> str:
+    # Photo variants are cached by content: every build of this module may share them.
+    return str(tmp_path_factory.mktemp("photos"))
+
+
+def settings_for(photo_cache: str, tmp_path: Path, **more) -> dict:
+    logs = tmp_path / "logs"
+    return {
+        # The "Mới" badge depends on the clock; pinned, so two builds agree to the byte.
+        "NEWS_NEW_DAYS": 0,
+        "PHOTOS": {"cache_dir": photo_cache},
+        "VISITOR_COUNTER_LOGS": [str(logs / "access.log*")],
+        **more,
+    }
+
+
+def test_forked_rendering_writes_the_same_bytes(tmp_path, photo_cache):
+    settings = settings_for(photo_cache, tmp_path)
+    one = build(tmp_path / "one", SAMPLE, {**settings, **PLAIN})
+    two = build(tmp_path / "two", SAMPLE, {**settings, "NEWS_WORKERS": 2,
+                                           "NEWS_RENDER_CACHE": False})
+    assert one.ok and two.ok, one.messages + two.messages
+    written = one.written()
+    assert len([name for name in written if name.endswith(".html")]) > 80
+    assert two.written() == written
+
+
+def test_a_template_error_while_rendering_fails_the_build(tmp_path):
+    theme = tmp_path / "theme"
+    shutil.copytree(PROJECT / "theme", theme)
+    article = theme / "templates" / "article.html"
+    article.write_text(article.read_text().replace(
+        "{{ article.content|safe }}", "{{ article.content|safe }}{{ 1 / 0 }}"))
+    site = build(tmp_path / "site", SAMPLE, {"THEME": str(theme), "NEWS_WORKERS": 2})
+    assert not site.ok
+
+
+# --- Rebuilds -------------------------------------------------------------------------------
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def edit_body(root: Path) -> None:
+    path = root / "content" / BODY_EDITED
+    path.write_text(path.read_text(encoding="utf-8") + "\nĐoạn bổ sung sau khi đăng.\n",
+                    encoding="utf-8")
+
+
+def edit_title(root: Path) -> None:
+    _replace(root / "content" / BODY_EDITED, "Tiêu đề: ", "Tiêu đề: Bảo Lạc: ")
+
+
+def add_article(root: Path) -> None:
+    (root / "content" / "hoat-dong-doan" / "2026-11-20-bai-moi.md").write_text(
+        "Tiêu đề: Bài mới nhất của chuyên mục\nNgày đăng: 20/11/2026 10:00\n"
+        "Chuyên mục: Hoạt động Đoàn\nThẻ: Tình nguyện\nĐường dẫn: bai-moi-nhat\n\n"
+        "Nội dung bài mới.\n", encoding="utf-8")
+
+
+def delete_article(root: Path) -> None:
+    (root / "content" / BODY_EDITED).unlink()
+
+
+def move_category(root: Path) -> None:
+    _replace(root / "content" / BODY_EDITED, "Chuyên mục: Thanh niên lập nghiệp",
+             "Chuyên mục: Hoạt động Đoàn")
+
+
+def replace_photo(root: Path) -> None:
+    # Same name, other pixels and size: the pages showing it must get the new variants.
+    Image.new("RGB", (1000, 800), (200, 30, 30)).save(root / "content" / PHOTO, quality=85)
+
+
+def change_template(root: Path) -> None:
+    _replace(root / "theme" / "templates" / "partials" / "footer.html", "<footer",
+             "<!-- giao diện mới -->\n<footer")
+
+
+def new_visits(root: Path) -> None:
+    start = vn("24/11/2026 20:00")
+    hits = [Hit(f"203.0.113.{number}", GUESTS[number % len(GUESTS)],
+                start.replace(minute=number), "/") for number in range(1, 30)]
+    write_log(root / "logs" / "access.log", lines_of(hits))
+
+
+EDITS = {
+    # edit: (how, at most this share of the pages is rendered again)
+    "body": (edit_body, 0.25),
+    "title": (edit_title, 0.35),
+    "new-article": (add_article, 0.6),
+    "deleted-article": (delete_article, 0.6),
+    "category": (move_category, 0.6),
+    "photo": (replace_photo, 0.25),
+    "template": (change_template, 1.0),
+    "visitor-counter": (new_visits, 0.0),
+}
+
+
+@pytest.mark.parametrize("edit", list(EDITS))
+def test_a_rebuild_writes_what_a_clean_build_writes(edit, tmp_path, photo_cache):
+    how, share = EDITS[edit]
+    root = tmp_path / "site"
+    shutil.copytree(PROJECT / "theme", root / "theme")
+    settings = settings_for(photo_cache, root, THEME=str(root / "theme"))
+    write_log(root / "logs" / "access.log", lines_of(
+        [Hit("203.0.113.99", GUESTS[0], vn("24/11/2026 19:00"), "/")]))
+    first = build(root, SAMPLE, settings)
+    assert first.ok, first.messages
+    pages = current.stats["rendered"]
+    assert pages > 150 and current.stats["reused"] == 0
+
+    unchanged = build(root, root / "content", settings, copy=False)
+    assert unchanged.ok and current.stats["rendered"] == 0
+    assert current.stats["reused"] == pages
+
+    how(root)
+    rebuilt = build(root, root / "content", settings, copy=False)
+    assert rebuilt.ok, rebuilt.messages
+    rendered = current.stats["rendered"]
+    assert rendered <= share * pages, (rendered, pages)
+    if edit != "visitor-counter":
+        assert rendered > 0
+    assert not (root / "cache" / "previous-output").exists()
+
+    clean = build(tmp_path / "clean", root / "content", {**settings, **PLAIN})
+    assert clean.ok, clean.messages
+    assert rebuilt.written() == clean.written()
+
+
+def test_unchanged_files_are_moved_back_not_written_again(tmp_path, photo_cache):
+    root = tmp_path / "site"
+    settings = settings_for(photo_cache, root)
+    assert build(root, SAMPLE, settings).ok
+    kept = root / "output" / "index.html"
+    edited = root / "output" / "mo-hinh-nuoi-ong-lay-mat-cua-thanh-nien-bao-lac.html"
+    before = {path: path.stat().st_ino for path in (kept, edited)}
+    edit_body(root)
+    assert build(root, root / "content", settings, copy=False).ok
+    assert kept.stat().st_ino == before[kept]
+    assert edited.stat().st_ino != before[edited]
+    assert "Đoạn bổ sung" in edited.read_text(encoding="utf-8")
+
+
+def test_a_stale_page_in_the_cache_is_never_served_for_other_inputs(tmp_path, photo_cache):
+    root = tmp_path / "site"
+    settings = settings_for(photo_cache, root)
+    assert build(root, SAMPLE, settings).ok
+    # Garbage in the cache under every key of this build: a key that matched other inputs
+    # would put it in the output.
+    for entry in (root / "cache" / "rendered-pages").iterdir():
+        entry.write_text("<p>trang cũ</p>", encoding="utf-8")
+    edit_title(root)
+    site = build(root, root / "content", settings, copy=False)
+    assert site.ok
+    assert "Bảo Lạc: " in site.read(EDITED_PAGE)
+    assert "trang cũ" not in site.read(EDITED_PAGE)
+    assert "Bảo Lạc: " in site.read("chuyen-muc/thanh-nien-lap-nghiep/index.html")
+
+
+def test_a_failed_build_leaves_no_reused_output_behind(tmp_path, photo_cache):
+    root = tmp_path / "site"
+    settings = settings_for(photo_cache, root)
+    assert build(root, SAMPLE, settings).ok
+    broken = root / "content" / BODY_EDITED
+    _replace(broken, "Ngày đăng: ", "Ngày đăng: 31/02/2023 ")
+    assert not build(root, root / "content", settings, copy=False).ok
+    _replace(broken, "Ngày đăng: 31/02/2023 ", "Ngày đăng: ")
+    again = build(root, root / "content", settings, copy=False)
+    assert again.ok and not (root / "cache" / "previous-output").exists()
+    clean = build(tmp_path / "clean", root / "content", {**settings, **PLAIN})
+    assert again.written() == clean.written()
