@@ -9,6 +9,7 @@ files themselves; the browser tests (marked) type the queries the way readers do
 import gzip
 import json
 import os
+import random
 import re
 import unicodedata
 from datetime import datetime
@@ -17,6 +18,7 @@ from pathlib import Path
 import pytest
 from conftest import PROJECT, build, scenario
 
+from plugins.search_index import records
 from plugins.search_index.records import (
     decode_date,
     encode_date,
@@ -38,6 +40,9 @@ PUBLISHED = {
     "chuyen-muc-khong-duoc-tim", "ngay-dang-khong-duoc-tim", "the-duoc-tim",
 }
 HIDDEN, DRAFT = "bai-an-khong-duoc-tim", "ban-nhap-khong-duoc-tim"
+# One Pagefind bundle per year of the published articles, newest first, and one of their words.
+YEARS = ["2024", "2023", "2022", "2019"]
+WORDS = "tu-vung"
 
 
 def nfd(text: str) -> str:
@@ -159,6 +164,51 @@ def test_html_to_text_reads_as_a_reader_does():
     assert html_to_text(nfd("<p>Đoàn\u200bviên</p>")) == "Đoànviên."
 
 
+# Pieces of HTML, ordinary and odd, for comparing the fast path with HTMLParser.
+HTML_PIECES = [
+    "<p>", "</p>", "<P class=x>", "<br>", "<br/>", "<br />", "<em>", "</em>", "<p/>", "a",
+    "Đoàn", " ", "\n", "&amp;", "&amp", "&nbsp;", "&#x41;", "&", "<", ">", "<!-- c -->",
+    "<script>x<p>y</script>", "<style>p{}</style>", "<img alt='a>b'>",
+    '<img alt="a\'<b" src=x>', "<a href=/x/>", "<a href=x/>", '<h2 id="x" >', "</h2 >",
+    "</ h2>", "<svg><path d='M0'/></svg>", "<iframe src=x></iframe>", "x.", "?",
+    "<a b\u00a0c>", "<p\u00a0class=x>", "<div\x0b>", "</div>", "<li>", "</li>",
+    "<table><tr><td>1</td></tr></table>", "<x-y>", "</x-y>", "<a title>", "<a =b>",
+    "<a b=`c`>", "<!DOCTYPE html>", "<?pi?>", "<![CDATA[x]]>", "\u200b", "<a\tb='1'\nc=\"2\">",
+    "</a\t>", "<b", "&lt;p&gt;", "é", "e\u0301", "<noscript>n</noscript>", "<template>t",
+    "</template>", "<math>", "</svg>", "<object>", "</script>", "</SCRIPT>", "<Script>",
+    '<a href="x"title="y">', "<figure>", "<figcaption>Chú thích</figcaption>", "</figure>",
+    "<textarea><p>t</textarea>", "<title>x<b>y</title>",
+]
+
+
+def test_html_to_text_fast_path_reads_as_htmlparser_does():
+    """The regular-expression path gives what HTMLParser gives, or steps aside."""
+    rng = random.Random(7)
+    compared = 0
+    for _ in range(30_000):
+        fragment = "".join(rng.choice(HTML_PIECES) for _ in range(rng.randint(0, 10)))
+        fast = records._fast_text(fragment)
+        if fast is not None:
+            compared += 1
+            assert fast == records._parsed_text(fragment), fragment
+    assert compared > 5_000
+
+
+def test_html_to_text_takes_the_fast_path_for_markdown_output():
+    body = ('<p>Sáng 5/3, <strong>Đoàn</strong> xã&nbsp;ra quân.</p>\n<figure><picture>'
+            '<source type="image/webp" srcset="/a-360.webp 360w" sizes="100vw">'
+            '<img src="/a.jpg" width="800" height="600" alt="Ảnh" decoding="async"></picture>'
+            "<figcaption>Chú thích</figcaption>\n</figure>\n<ul>\n<li>Một</li>\n</ul>")
+    assert records._fast_text(body) is not None
+    assert html_to_text(body) == "Sáng 5/3, Đoàn xã ra quân. Chú thích. Một."
+
+
+def test_folding_beyond_the_listed_characters():
+    # Kana with a combining voicing mark folds like a Latin letter; emoji and Hangul stay.
+    assert fold_text("が Đà") == "か Da" and marks_of("が") == ".\u3099"
+    assert fold_text("한 🙂 ơ") == "한 🙂 o"
+
+
 def test_dates_are_returned_but_hold_no_word():
     moment = datetime(2022, 11, 13, 21, 12)
     code = encode_date(moment)
@@ -190,9 +240,13 @@ def site(tmp_path_factory):
     return site
 
 
-def fragments(bundle: Path) -> list[dict]:
+def fragments(folder: Path) -> list[dict]:
+    """Every result in one bundle, or in every year's bundle under `folder` (OUTPUT_PATH/pagefind:
+    the words bundle is not searched for results)."""
     found = []
-    for path in sorted((bundle / "fragment").glob("*.pf_fragment")):
+    pattern = "fragment/*.pf_fragment" if (folder / "fragment").is_dir() else \
+        "[0-9]*/fragment/*.pf_fragment"
+    for path in sorted(folder.glob(pattern)):
         data = gzip.decompress(path.read_bytes())
         assert data.startswith(b"pagefind_dcd")
         found.append(json.loads(data[len(b"pagefind_dcd"):]))
@@ -200,8 +254,20 @@ def fragments(bundle: Path) -> list[dict]:
 
 
 def test_the_build_indexes_exactly_the_published_articles(site):
-    entry = json.loads(site.read("pagefind/pagefind-entry.json"))
-    assert entry["languages"]["vi"]["page_count"] == len(PUBLISHED)
+    # One bundle per year of the published articles (the hidden article and the draft are
+    # 2024 too), each holding exactly that year's articles, and the bundle of their words.
+    assert sorted(path.name for path in (site.output / "pagefind").iterdir()) == \
+        sorted([*YEARS, WORDS])
+    count = 0
+    for year in YEARS:
+        entry = json.loads(site.read(f"pagefind/{year}/pagefind-entry.json"))
+        count += entry["languages"]["vi"]["page_count"]
+        shard = fragments(site.output / "pagefind" / year)
+        assert len(shard) == entry["languages"]["vi"]["page_count"]
+        assert {fragment["filters"]["year"][0] for fragment in shard} == {year}
+        # Pagefind's own search UIs are left out: the page never loads them.
+        assert not site.exists(f"pagefind/{year}/pagefind-ui.js")
+    assert count == len(PUBLISHED)
     urls = {fragment["url"] for fragment in fragments(site.output / "pagefind")}
     assert urls == {f"/{slug}.html" for slug in PUBLISHED}
     # The hidden article keeps its page; the draft has none.
@@ -230,15 +296,53 @@ def test_the_index_holds_folded_text_and_the_marks_that_restore_it(site):
         assert not any(char.isalnum() for char in fragment["meta"]["marks"])
 
 
+def test_the_words_bundle_lists_each_years_words(site):
+    pages = {fragment["filters"]["shard"][0]: fragment
+             for fragment in fragments(site.output / "pagefind" / WORDS)}
+    assert sorted(pages) == sorted(YEARS)
+    words = {year: set(page["content"].split()) for year, page in pages.items()}
+    # Folded, lower case, once each; the hidden article's and the draft's words are not there.
+    assert {"dang", "bo", "nghi", "quyet"} <= words["2023"] and "dang" not in words["2019"]
+    assert "doan" in words["2024"] and "khuoi" not in words["2024"]
+    assert all(page["content"] == page["content"].lower() for page in pages.values())
+    assert records.words_of(search_page(
+        save_as="a.html", title="Đoàn “Thanh niên”", lead_html="", body_html="<p>xã, Xã. 5/3</p>",
+        tags=["Tình nguyện"], category=None, date=datetime(2024, 1, 1)).html) == \
+        {"doan", "thanh", "nien", "tinh", "nguyen", "xa", "5/3"}
+
+
+def test_a_site_of_one_year_has_no_words_bundle(tmp_path):
+    site = build(tmp_path, {"bai.md": (scenario("search_site") / "the-duoc-tim.md").read_text(
+        encoding="utf-8")}, search_settings())
+    assert site.ok, site.exception
+    assert sorted(path.name for path in (site.output / "pagefind").iterdir()) == ["2024"]
+    form = site.html("tim-kiem/index.html").find("form", attrs={"data-search-bundles": True})
+    assert form["data-search-bundles"] == "/pagefind/2024/" and not form.get("data-search-words")
+
+
 def test_the_old_index_is_removed_before_indexing(tmp_path):
-    stale = tmp_path / "output" / "pagefind" / "fragment" / "vi_cu.pf_fragment"
-    stale.parent.mkdir(parents=True)
-    stale.write_bytes(b"old")
+    stale = [tmp_path / "output" / "pagefind" / "fragment" / "vi_cu.pf_fragment",
+             tmp_path / "output" / "pagefind" / "2001" / "fragment" / "vi_cu.pf_fragment",
+             tmp_path / "output" / "pagefind" / "2024" / "fragment" / "vi_cu.pf_fragment"]
+    for path in stale:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"old")
     site = build(tmp_path, scenario("search_site"),
                  {**search_settings(), "DELETE_OUTPUT_DIRECTORY": False})
     assert site.ok, site.exception
-    assert not stale.exists()
+    assert not any(path.exists() for path in stale)
+    assert sorted(path.name for path in (site.output / "pagefind").iterdir()) == \
+        sorted([*YEARS, WORDS])
     assert len(fragments(site.output / "pagefind")) == len(PUBLISHED)
+    # Nothing is left of the folder the new index was assembled in.
+    assert [path.name for path in site.output.glob(".pagefind*")] == []
+
+
+def test_indexing_in_this_process_gives_the_same_index(tmp_path, site):
+    """NEWS_WORKERS = 1: no background process, the index is made at the end of the build."""
+    alone = build(tmp_path, scenario("search_site"), {**search_settings(), "NEWS_WORKERS": 1})
+    assert alone.ok, alone.exception
+    assert fragments(alone.output / "pagefind") == fragments(site.output / "pagefind")
 
 
 def test_search_can_be_turned_off(tmp_path):
@@ -246,6 +350,16 @@ def test_search_can_be_turned_off(tmp_path):
                  {**search_settings(), "SEARCH_INDEX": {"enabled": False}})
     assert site.ok, site.exception
     assert not site.exists("pagefind") and site.exists("tim-kiem/index.html")
+
+
+def test_without_the_plugin_the_page_looks_for_one_bundle(tmp_path):
+    settings = search_settings()
+    settings["PLUGINS"] = [name for name in settings["PLUGINS"] if name != "search_index"]
+    settings["REQUIRED_PLUGINS"] = settings["PLUGINS"]
+    site = build(tmp_path, scenario("search_site"), settings)
+    assert site.ok, site.exception
+    form = site.html("tim-kiem/index.html").find("form", attrs={"data-search-bundles": True})
+    assert form["data-search-bundles"] == "/pagefind/"
 
 
 def test_a_wrong_setting_stops_the_build(tmp_path):
@@ -256,9 +370,12 @@ def test_a_wrong_setting_stops_the_build(tmp_path):
 
 def test_the_search_page_is_a_plain_get_form_with_filters(site):
     page = site.html("tim-kiem/index.html")
-    form = page.find("form", attrs={"data-search-bundle": True})
+    form = page.find("form", attrs={"data-search-bundles": True})
     assert form["action"] == "/tim-kiem/" and form["method"] == "get"
-    assert form["data-search-bundle"] == "/pagefind/"
+    # Every year's bundle, newest first: search.js loads the first and merges the others, and
+    # asks the words bundle which years to search.
+    assert form["data-search-bundles"].split() == [f"/pagefind/{year}/" for year in YEARS]
+    assert form["data-search-words"] == "/pagefind/tu-vung/"
     assert form.find("input", attrs={"name": "q"})["id"] == "tu-khoa"
     assert page.find("label", attrs={"for": "tu-khoa"}).get_text(strip=True) == "Từ khóa"
     categories = [option["value"] for option in form.find("select", id="loc-chuyen-muc")("option")]

@@ -1,25 +1,292 @@
-"""An index made from the very same pages is reused, not made again (hourly rebuilds)."""
+"""The index is one Pagefind bundle per year, each cached by the digest of its records, and made
+beside the rendering in a forked process (plugins/search_index, docs/search.md).
 
+An unchanged rebuild runs Pagefind not at all and links the cached bundles into the output; an
+edit re-indexes its year only; an article deleted or hidden leaves its year's bundle; a record
+is made again only when its article changed; a failing Pagefind fails the build; and a build
+that fails while the index is being made leaves no process behind and no index in the output.
+"""
+
+import contextlib
+import importlib
+import importlib.machinery
+import importlib.util
+import json
+import os
+import pickle
 import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
 
-from conftest import PROJECT, build
+import pytest
+from conftest import PROJECT, build, scenario
+
+from tools.search import search_settings
+
+YEARS = ["2024", "2023", "2022", "2019"]
+WORDS = "tu-vung"  # the bundle of the years' words
+BUNDLES = [*YEARS, WORDS]
 
 
-def test_the_index_is_reused_until_an_article_changes(tmp_path):
-    content = tmp_path / "content"
-    shutil.copytree(PROJECT / "content", content)
-    settings = {"CACHE_PATH": str(tmp_path / "cache")}
-    first = build(tmp_path / "first", content, settings, copy=False)
-    again = build(tmp_path / "again", content, settings, copy=False)
-    assert first.ok and again.ok
-    # Pagefind names its files differently on every run: equal bytes mean the cached copy.
-    entry = "pagefind/pagefind-entry.json"
-    assert again.read(entry) == first.read(entry)
-    assert again.files("pagefind/**/*") == first.files("pagefind/**/*")
+def plugin_module(name: str):
+    """A module of the plugin as Pelican loads it: the top-level package `search_index` from
+    PLUGIN_PATHS (a forked indexing process inherits whatever is patched here)."""
+    if "search_index" not in sys.modules:
+        spec = importlib.machinery.PathFinder.find_spec("search_index", [str(PROJECT / "plugins")])
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["search_index"] = module
+        spec.loader.exec_module(module)
+    return importlib.import_module(f"search_index.{name}")
 
-    article = next(content.glob("hoat-dong-doan/2022-11-13-*.md"))
-    article.write_text(article.read_text(encoding="utf-8").replace(
-        "BTV Tỉnh Đoàn", "Ban Thường vụ Tỉnh Đoàn", 1), encoding="utf-8")
-    edited = build(tmp_path / "edited", content, settings, copy=False)
-    assert edited.ok and edited.read(entry) != first.read(entry)
-    assert len(list((tmp_path / "cache" / "search-index").iterdir())) == 1
+
+@pytest.fixture
+def runs(tmp_path, monkeypatch) -> Path:
+    """Pagefind through a wrapper that notes every run in the file returned."""
+    noted = tmp_path / "pagefind-runs"
+    noted.write_text("")
+    shards = plugin_module("shards")
+    real = shards.pagefind_command
+
+    def counted(site, bundle):
+        return ["sh", "-c", f'echo run >> "{noted}"; exec "$@"', "sh", *real(site, bundle)]
+
+    monkeypatch.setattr(shards, "pagefind_command", counted)
+    return noted
+
+
+def count(runs: Path) -> int:
+    return len(runs.read_text().split())
+
+
+class Builds:
+    """Builds of one content folder into new outputs, sharing one cache."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.content = root / "content"
+        shutil.copytree(scenario("search_site"), self.content)
+        self.settings = {**search_settings(), "CACHE_PATH": str(root / "cache")}
+        self.number = 0
+
+    def __call__(self):
+        self.number += 1
+        site = build(self.root / f"build{self.number}", self.content, self.settings, copy=False)
+        assert site.ok, site.exception
+        return site
+
+    def edit(self, name: str, old: str, new: str) -> None:
+        path = self.content / name
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    @property
+    def cache(self) -> Path:
+        return self.root / "cache" / "search-index"
+
+
+def outcome():
+    return plugin_module("indexer")._state.outcome
+
+
+def indexed_years() -> list[str]:
+    return [shard["year"] for shard in outcome().shards if shard["indexed"]]
+
+
+def inodes(site, year: str) -> dict[str, int]:
+    folder = site.output / "pagefind" / year
+    return {str(path.relative_to(folder)): path.stat().st_ino
+            for path in folder.rglob("*") if path.is_file()}
+
+
+def urls(site, year: str) -> set[str]:
+    import gzip
+
+    found = set()
+    for path in (site.output / "pagefind" / year / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(path.read_bytes())
+        found.add(json.loads(data[len(b"pagefind_dcd"):])["url"])
+    return found
+
+
+def bundles_on_the_page(site) -> list[str]:
+    form = site.html("tim-kiem/index.html").find("form", attrs={"data-search-bundles": True})
+    return form["data-search-bundles"].split()
+
+
+def test_an_unchanged_rebuild_runs_pagefind_no_more(tmp_path, runs):
+    builds = Builds(tmp_path)
+    first = builds()
+    assert count(runs) == len(BUNDLES) and indexed_years() == BUNDLES
+    again = builds()
+    assert count(runs) == len(BUNDLES) and indexed_years() == []
+    assert outcome().records_made == 0 and outcome().records_cached == 9
+    for year in BUNDLES:
+        # The very same files: hard links to the cached bundle, not copies.
+        assert inodes(again, year) == inodes(first, year)
+        assert (again.output / "pagefind" / year / "pagefind.js").stat().st_nlink >= 3
+
+
+def test_an_edit_reindexes_its_year_only(tmp_path, runs):
+    builds = Builds(tmp_path)
+    first = builds()
+    # Words the year has already: its bundle only.
+    builds.edit("dang-bo-hoc-nghi-quyet.md", "Đảng bộ", "Đảng bộ, cán bộ")
+    edited = builds()
+    assert count(runs) == len(BUNDLES) + 1 and indexed_years() == ["2023"]
+    assert outcome().records_made == 1
+    for year in BUNDLES:
+        same = inodes(edited, year) == inodes(first, year)
+        assert same == (year != "2023"), year
+    # A new word: the year's bundle and the words bundle.
+    builds.edit("dang-bo-hoc-nghi-quyet.md", "Đảng bộ", "Đảng bộ phường Hợp Giang")
+    builds()
+    assert count(runs) == len(BUNDLES) + 3 and indexed_years() == ["2023", WORDS]
+    # Only this build's bundles, words and records stay in the cache.
+    digests = [shard["digest"] for shard in outcome().shards]
+    assert sorted(path.name for path in builds.cache.iterdir()) == sorted(
+        digests + [f"{digest}.words" for digest in digests[:-1]] + ["records.pickle"])
+    with (builds.cache / "records.pickle").open("rb") as stream:
+        assert len(pickle.load(stream)["records"]) == 9
+
+
+def test_a_hidden_or_deleted_article_leaves_its_year(tmp_path, runs):
+    builds = Builds(tmp_path)
+    first = builds()
+    assert "/dan-ca-chi-co-d-thuong.html" in urls(first, "2023")
+    builds.edit("dan-ca-chi-co-d-thuong.md", "Chuyên mục:", "Trạng thái: ẩn\nChuyên mục:")
+    # The only article of 2019: its year's bundle goes with it.
+    (builds.content / "ngay-dang-khong-duoc-tim.md").unlink()
+    changed = builds()
+    assert indexed_years() == ["2023", WORDS] and count(runs) == len(BUNDLES) + 2
+    assert "/dan-ca-chi-co-d-thuong.html" not in urls(changed, "2023")
+    assert urls(changed, "2023") == {"/dang-bo-hoc-nghi-quyet.html",
+                                     "/tu-roi-khong-thanh-cum.html"}
+    assert not (changed.output / "pagefind" / "2019").exists()
+    assert bundles_on_the_page(changed) == ["/pagefind/2024/", "/pagefind/2023/",
+                                            "/pagefind/2022/"]
+
+
+def test_a_damaged_records_cache_is_made_again(tmp_path, runs):
+    builds = Builds(tmp_path)
+    builds()
+    (builds.cache / "records.pickle").write_bytes(b"\x80\x05 not a pickle")
+    builds()
+    # The records are made again, and are the same: every year's bundle is still good.
+    assert outcome().records_made == 9 and indexed_years() == []
+    assert count(runs) == len(BUNDLES)
+    with (builds.cache / "records.pickle").open("rb") as stream:
+        assert len(pickle.load(stream)["records"]) == 9
+
+
+def test_a_failing_pagefind_fails_the_build(tmp_path, monkeypatch):
+    shards = plugin_module("shards")
+    monkeypatch.setattr(shards, "pagefind_command",
+                        lambda site, bundle: ["sh", "-c", "echo 'Pagefind hỏng' >&2; exit 3"])
+    site = build(tmp_path, scenario("search_site"),
+                 {**search_settings(), "CACHE_PATH": str(tmp_path / "cache")})
+    assert not site.ok
+    assert "Không tạo được chỉ mục tìm kiếm (Pagefind)" in str(site.exception)
+    assert "Pagefind hỏng" in str(site.exception)
+    assert not (site.output / "pagefind").exists()
+    assert not [path for path in (tmp_path / "cache" / "search-index").iterdir()
+                if path.name != "records.pickle"]
+
+
+# A build in its own process whose Pagefind never ends (it notes its pid and sleeps), and
+# which fails, or is killed, while the index is being made beside the rendering.
+DRIVER = """
+import os, sys, time
+sys.path[:0] = [{project!r}, {plugins!r}]
+import search_index.shards as shards
+from pelican import main, signals
+
+def pagefind(site, bundle):
+    return ["sh", "-c", 'echo $$ > "$0"; exec sleep 600', {pids!r}]
+
+def fail(generator, writer=None):
+    for _ in range(400):  # until Pagefind runs
+        if os.path.exists({pids!r}) and open({pids!r}).read().strip():
+            break
+        time.sleep(0.05)
+    if {mode!r} == "killed":
+        print("waiting", flush=True)
+        time.sleep(600)
+    raise RuntimeError("the build goes wrong while the index is made")
+
+shards.pagefind_command = pagefind
+signals.article_writer_finalized.connect(fail)
+main([{content!r}, "-s", {settings!r}, "-o", {output!r}, "--fatal", "errors",
+      "-e", "CACHE_PATH=" + {cache!r}])
+"""
+
+
+def _gone(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return True
+    return state in ("Z", "X")  # ended, not yet reaped by a container's init
+
+
+@pytest.mark.parametrize("mode", ["fails", "killed"])
+def test_a_failed_build_leaves_no_process_and_no_index(tmp_path, mode):
+    pids, output = tmp_path / "pagefind.pid", tmp_path / "output"
+    driver = DRIVER.format(project=str(PROJECT), plugins=str(PROJECT / "plugins"),
+                           pids=str(pids), mode=mode, content=str(scenario("search_site")),
+                           settings=str(PROJECT / "pelicanconf.py"), output=str(output),
+                           cache=json.dumps(str(tmp_path / "cache")))
+    process = subprocess.Popen([sys.executable, "-c", textwrap.dedent(driver)], cwd=PROJECT,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if mode == "killed":
+        for line in process.stdout:
+            if line.strip() == "waiting":
+                break
+        os.kill(process.pid, signal.SIGKILL)
+    try:
+        # Ends at once when nothing is left holding its output (a forked process would).
+        out, _ = process.communicate(timeout=60)
+        assert process.returncode != 0, out
+        pid = int(pids.read_text())
+        deadline = time.monotonic() + 10
+        while not _gone(pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _gone(pid), "Pagefind outlived the build"
+    finally:
+        process.kill()
+        if pids.exists() and pids.read_text().strip():
+            with contextlib.suppress(OSError):
+                os.kill(int(pids.read_text()), signal.SIGKILL)
+    assert not (output / "pagefind").exists()
+    assert not list(output.glob(".pagefind*"))
+
+
+def test_bundles_are_linked_from_the_cache_or_copied(tmp_path, monkeypatch):
+    from plugins.search_index import shards
+
+    cache, output = tmp_path / "cache", tmp_path / "output"
+    bundle = cache / "abc"
+    for name in ("pagefind.js", "pagefind-entry.json", "fragment/x.pf_fragment",
+                 "pagefind-ui.js"):
+        (bundle / name).parent.mkdir(parents=True, exist_ok=True)
+        (bundle / name).write_text(name)
+    outcome = shards.Outcome(shards=[{"year": "2024", "digest": "abc", "articles": 1,
+                                      "indexed": True}])
+    assert shards.publish(outcome, cache, output / "pagefind") == 0
+    linked = output / "pagefind" / "2024"
+    assert (linked / "fragment/x.pf_fragment").stat().st_ino == \
+        (bundle / "fragment/x.pf_fragment").stat().st_ino
+    assert not (linked / "pagefind-ui.js").exists()  # Pagefind's own UI: never loaded
+
+    def cannot_link(source, destination):
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(shards.os, "link", cannot_link)
+    assert shards.publish(outcome, cache, output / "pagefind") == 3
+    assert (linked / "fragment/x.pf_fragment").read_text() == "fragment/x.pf_fragment"
+    assert (linked / "pagefind.js").stat().st_ino != (bundle / "pagefind.js").stat().st_ino
+    assert sorted(path.name for path in output.iterdir()) == ["pagefind"]

@@ -1,9 +1,11 @@
 """The search's numbers (docs/search.md): index size, bytes a reader downloads for a search,
 and how long a search takes, on a generated site of N articles (tools/bench.py's corpus).
 
-`invoke search-bench --articles 10000` builds that site with the search plugin, indexes the
-same pages a second time the way Pagefind alone would (`đ` kept as it is) to show what the
-`đ` handling costs, then runs searches in headless Chromium, each from an empty cache.
+`invoke search-bench --articles 10000` builds that site with the search plugin (one bundle per
+year and the bundle of their words), indexes the same pages again as one bundle (the layout
+before the index was split by year) and as one bundle the way Pagefind alone would (`đ` kept as
+it is), then runs searches in headless Chromium, each from an empty cache: through the search
+page on the split index, and straight on each single bundle.
 The helpers here (settings, a local HTTP server, Chromium) are what tests/test_search.py uses.
 """
 
@@ -111,13 +113,20 @@ def _wire_size(data: bytes, path: str) -> int:
     return len(gzip.compress(data, 6))
 
 
-def bundle_stats(bundle: Path) -> dict:
+_PAGEFIND_FOLDERS = {"fragment", "index", "filter"}
+
+
+def bundle_stats(folder: Path) -> dict:
+    """Sizes of one bundle, or of every bundle under `folder` (OUTPUT_PATH/pagefind)."""
     groups: dict[str, list[int]] = {}
-    for path in bundle.rglob("*"):
+    bundles = {path.parent for path in folder.rglob("pagefind-entry.json")}
+    for path in folder.rglob("*"):
         if path.is_file():
-            kind = path.parent.name if path.parent != bundle else path.suffix.lstrip(".")
+            kind = path.parent.name if path.parent.name in _PAGEFIND_FOLDERS \
+                else path.suffix.lstrip(".")
             groups.setdefault(kind, []).append(path.stat().st_size)
     return {
+        "bundles": len(bundles),
         "total_bytes": sum(sum(sizes) for sizes in groups.values()),
         "files": sum(len(sizes) for sizes in groups.values()),
         "groups": {kind: {"files": len(sizes), "bytes": sum(sizes),
@@ -176,6 +185,7 @@ def index_alone(articles, bundle: Path) -> float:
 
 
 def time_indexing(articles, bundle: Path) -> float:
+    """The index as it was before it was split by year: one bundle of every record."""
     from plugins.search_index.indexer import page_of, run_pagefind, write_pages
 
     shutil.rmtree(bundle, ignore_errors=True)  # Pagefind never clears its output folder
@@ -186,22 +196,27 @@ def time_indexing(articles, bundle: Path) -> float:
     return time.perf_counter() - started
 
 
+def time_split_indexing(articles, cache: Path, workers: int) -> dict:
+    """The index split by year from an empty cache (records made, every bundle made), then
+    again from the filled cache, as the plugin does in its background process."""
+    from plugins.search_index.indexer import entry_of
+    from plugins.search_index.shards import make_index
+
+    shutil.rmtree(cache, ignore_errors=True)
+    entries = [entry_of(article) for article in articles]
+    timings = {}
+    for run in ("cold", "cached"):
+        started = time.perf_counter()
+        make_index(entries, cache, workers)
+        timings[run] = round(time.perf_counter() - started, 1)
+    return timings
+
+
 # --- searching ----------------------------------------------------------------------------------
 
-TIME_SEARCH = """async ([bundle, query]) => {
-  const pagefind = await import(bundle + 'pagefind.js');
-  await pagefind.options({bundlePath: bundle});
-  const t0 = performance.now();
-  const search = await pagefind.search(query);
-  const t1 = performance.now();
-  await Promise.all(search.results.slice(0, 10).map(r => r.data()));
-  const t2 = performance.now();
-  return {results: search.results.length, search_ms: t1 - t0, first_ten_ms: t2 - t1};
-}"""
-
-
 def measure_search(context, base: str, query: str) -> dict:
-    """One reader's first search from an empty cache, then a second query on the same page."""
+    """One reader's first search from an empty cache, then a second query on the same page
+    (typed into its form), each timed until its results are on screen."""
     page = context.new_page()
     responses: list[tuple[str, bytes]] = []
     page.on("response", lambda response: responses.append(
@@ -213,7 +228,11 @@ def measure_search(context, base: str, query: str) -> dict:
     page.wait_for_load_state("networkidle")
     first = list(responses)
     responses.clear()
-    timing = page.evaluate(TIME_SEARCH, [base + "pagefind/", query + " nam"])
+    started = time.perf_counter()
+    page.fill("#tu-khoa", query + " nam")
+    page.press("#tu-khoa", "Enter")
+    next_status = wait_for_results(page)
+    next_seconds = time.perf_counter() - started
     page.wait_for_load_state("networkidle")
     second = list(responses)
     page.close()
@@ -229,8 +248,8 @@ def measure_search(context, base: str, query: str) -> dict:
             for kind, (raw, wire) in found.items()}
 
     return {"query": query, "status": status, "first_result_seconds": round(first_seconds, 2),
-            "first_search": split(first), "next_search": split(second),
-            "next_search_timing": timing}
+            "next_status": next_status, "next_result_seconds": round(next_seconds, 2),
+            "first_search": split(first), "next_search": split(second)}
 
 
 ENGINE_SEARCH = """async ([bundle, query]) => {
@@ -258,6 +277,7 @@ def measure_engine(context, base: str, bundle: str, query: str) -> dict:
 
 
 def run(count: int, workdir: Path, queries=BENCH_QUERIES) -> dict:
+    from plugins.search_index.indexer import workers_of
     from plugins.search_index.records import fold_text
     from tools.bench import make_articles, write_corpus, write_ours
 
@@ -266,47 +286,57 @@ def run(count: int, workdir: Path, queries=BENCH_QUERIES) -> dict:
     built = build_site(content, output)
     articles = built_articles()
     ours = bundle_stats(output / "pagefind")
-    alone_bundle = output / "pagefind-alone"
-    alone_seconds = index_alone(articles, alone_bundle)
-    ours_seconds = time_indexing(articles, workdir / "pagefind-again")
+    alone_seconds = index_alone(articles, output / "pagefind-alone")
+    single_seconds = time_indexing(articles, output / "pagefind-single")
+    split_seconds = time_split_indexing(articles, workdir / "cache-again",
+                                        workers_of({"NEWS_WORKERS": 0}))
     searches, engines = [], []
     with serve(output) as base, chromium() as context:
         for query in queries:
             searches.append(measure_search(context, base, query))
         for query in queries:
             # Each bundle gets the query as it expects it: folded for ours.
-            for bundle, asked in (("pagefind", fold_text(query)), ("pagefind-alone", query)):
+            for bundle, asked in (("pagefind-single", fold_text(query)),
+                                  ("pagefind-alone", query)):
                 engines.append({"bundle": bundle,
                                 **measure_engine(context, base, bundle, asked)})
     return {"articles": count, **built,
-            "index_seconds": round(ours_seconds, 1),
-            "index_alone_seconds": round(alone_seconds, 1),
-            "index": ours, "index_alone": bundle_stats(alone_bundle),
+            "index_seconds": {"split": split_seconds, "single": round(single_seconds, 1),
+                              "alone": round(alone_seconds, 1)},
+            "index": ours, "index_single": bundle_stats(output / "pagefind-single"),
+            "index_alone": bundle_stats(output / "pagefind-alone"),
             "searches": searches, "engines": engines}
 
 
 def table(result: dict) -> str:
-    lines = [f"{result['articles']} bài; dựng {result['build_seconds']} s, "
-             f"lập chỉ mục {result['index_seconds']} s "
-             f"(Pagefind một mình: {result['index_alone_seconds']} s)",
+    seconds = result["index_seconds"]
+    lines = [f"{result['articles']} bài; dựng {result['build_seconds']} s; lập chỉ mục theo năm "
+             f"{seconds['split']['cold']} s (bộ đệm trống), {seconds['split']['cached']} s "
+             f"(đủ bộ đệm); một gói: {seconds['single']} s; "
+             f"Pagefind một mình: {seconds['alone']} s",
              f"chỉ mục: {result['index']['total_bytes'] / 1e6:.1f} MB, "
-             f"{result['index']['files']} tệp "
-             f"(Pagefind một mình: {result['index_alone']['total_bytes'] / 1e6:.1f} MB)"]
+             f"{result['index']['files']} tệp, {result['index']['bundles']} gói "
+             f"(một gói: {result['index_single']['total_bytes'] / 1e6:.1f} MB; "
+             f"Pagefind một mình: {result['index_alone']['total_bytes'] / 1e6:.1f} MB)"]
     for kind, group in result["index"]["groups"].items():
         lines.append(f"  {kind:10} {group['files']:6d} tệp {group['bytes'] / 1e3:10.0f} kB "
                      f"(tb {group['mean_bytes']} B)")
     lines.append(f"{'truy vấn':28} {'kết quả':>22} {'lần đầu kB':>11} {'lần sau kB':>11} "
-                 f"{'tìm ms':>7}")
+                 f"{'lần đầu s':>10} {'lần sau s':>10}")
     for search in result["searches"]:
         first = search["first_search"]["pagefind"]["wire"] + search["first_search"]["page"]["wire"]
         following = search["next_search"]["pagefind"]["wire"]
         lines.append(f"{search['query']:28} {search['status'][:22]:>22} {first / 1e3:11.0f} "
-                     f"{following / 1e3:11.0f} "
-                     f"{search['next_search_timing']['search_ms']:7.0f}")
-    lines.append("một lần tìm, chỉ tính tệp của Pagefind (không nén thêm): bỏ dấu / giữ dấu")
-    for ours, alone in zip(result["engines"][::2], result["engines"][1::2], strict=True):
-        lines.append(f"{ours['query']:28} {ours['bytes'] / 1e3:7.0f} kB {ours['ms']:6d} ms"
-                     f"   / {alone['bytes'] / 1e3:7.0f} kB {alone['ms']:6d} ms")
+                     f"{following / 1e3:11.0f} {search['first_result_seconds']:10.2f} "
+                     f"{search['next_result_seconds']:10.2f}")
+    lines.append("một lần tìm, chỉ tính tệp của Pagefind (không nén thêm): "
+                 "theo năm (trang tìm kiếm) / một gói / giữ dấu")
+    singles = [engine for engine in result["engines"] if engine["bundle"] == "pagefind-single"]
+    alones = [engine for engine in result["engines"] if engine["bundle"] == "pagefind-alone"]
+    for search, single, alone in zip(result["searches"], singles, alones, strict=True):
+        lines.append(f"{search['query']:28} {search['first_search']['pagefind']['raw'] / 1e3:7.0f}"
+                     f" kB / {single['bytes'] / 1e3:7.0f} kB {single['ms']:6d} ms"
+                     f" / {alone['bytes'] / 1e3:7.0f} kB {alone['ms']:6d} ms")
     return "\n".join(lines)
 
 

@@ -1,10 +1,18 @@
-"""Building the Pagefind index at the end of every Pelican build.
+"""Building the Pagefind index during every Pelican build (docs/search.md).
 
-The published articles are noted once they are final (`article_generator_finalized`); once the
-site is written (`finalized`) each becomes a small page of its searchable text in a temporary
-folder (records.py), and the Pagefind command indexes that folder into `OUTPUT_PATH/pagefind/`.
-That folder is deleted first: Pagefind never clears it, and an article deleted or hidden since
-the last build must not stay findable.
+1. `article_generator_finalized`: the published articles are noted, and the search page is
+   told its bundles: `search_bundles`, one per year, newest first, and `search_words`, the
+   bundle of the years' words (None for a site of one year).
+2. `all_generators_finalized`: the articles are final (the photos plugin has rewritten their
+   content; text extraction ignores tags anyway). The index is made from here on in a forked
+   process (job.py) while Pelican renders the pages: records from the cache or made, and
+   Pagefind run for each year whose records changed, and for the words bundle when a year's
+   words changed (shards.py).
+3. `finalized`: the job is joined (its failure fails the build) and the bundles are linked
+   into `OUTPUT_PATH/<folder>/<year>/`. The old index there is replaced as a whole: an article
+   deleted or hidden since the last build is findable no more.
+
+With `NEWS_WORKERS = 1` (everything in one process) the index is made at `finalized` instead.
 
 Only `generator.articles` are indexed, the published ones: hidden articles (`ẩn`) and drafts
 are kept in other lists by Pelican, so they never reach the index, whatever their pages say.
@@ -12,19 +20,24 @@ Pagefind's Python API is not used for the records: its client waits 0.1 s for ev
 which is 17 minutes for 10,000 articles; the command reads a folder in seconds.
 """
 
-import hashlib
 import logging
-import shutil
-import subprocess
-import sys
-import tempfile
+import os
 import time
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from tintuc.problems import Explained
-
-from .records import SearchPage, search_page
+from .job import ForkedJob, JobFailed, die_with_parent
+from .records import SearchPage
+from .shards import (
+    WORDS,
+    Entry,
+    Outcome,
+    SearchIndexFailed,
+    bundle_paths,
+    make_index,
+    publish,
+    run_pagefind,  # noqa: F401  tools/search.py measures with it
+    write_pages,  # noqa: F401  tools/search.py measures with it
+)
 
 logger = logging.getLogger(__name__)
 
@@ -32,24 +45,19 @@ SETTING = "SEARCH_INDEX"
 DEFAULTS = {
     # False builds no index (the search page then says it cannot search).
     "enabled": True,
-    # The bundle's folder inside OUTPUT_PATH; the search page loads it from SITEURL.
+    # The bundles' folder inside OUTPUT_PATH (one subfolder per year); the search page loads
+    # them from SITEURL.
     "folder": "pagefind",
 }
-
-
-class SearchIndexFailed(Explained):
-    """Pagefind could not index the site: the build must not pass as good."""
-
-
-try:
-    _PAGEFIND_VERSION = version("pagefind")
-except PackageNotFoundError:  # run_pagefind explains what to install
-    _PAGEFIND_VERSION = "?"
+CACHE_FOLDER = "search-index"
 
 
 class _State:
     def __init__(self):
         self.articles: list = []
+        self.job: ForkedJob | None = None
+        self.started = 0.0
+        self.outcome: Outcome | None = None  # the last build's, for tests and measurements
 
 
 _state = _State()
@@ -66,82 +74,118 @@ def settings_of(settings: dict) -> dict:
     return config
 
 
+def workers_of(settings: dict) -> int:
+    """Pagefind processes at once: NEWS_WORKERS (0: one per core), as for reading and
+    rendering. 1 also means no background process."""
+    return int(settings.get("NEWS_WORKERS") or os.cpu_count() or 1)
+
+
+def cache_of(settings: dict) -> Path:
+    return Path(settings["CACHE_PATH"]).resolve() / CACHE_FOLDER
+
+
+def _stop_job() -> None:
+    if _state.job is not None:
+        _state.job.kill()
+        _state.job = None
+
+
 def start(pelican) -> None:
     # Settings are checked before any work; nothing is carried over from an earlier build in
-    # the same process (the tests build many sites).
+    # the same process (the tests build many sites), not even its job if it never finished.
     settings_of(pelican.settings)
+    _stop_job()
     _state.articles = []
+    _state.outcome = None
 
 
 def collect_articles(generator) -> None:
     _state.articles = list(generator.articles)
+    config = settings_of(generator.settings)
+    if config["enabled"]:
+        # Written into the search page: it loads the first bundle and merges the others.
+        bundles, words = bundle_paths(config["folder"],
+                                      (f"{article.date:%Y}" for article in _state.articles))
+        generator.context["search_bundles"] = bundles
+        generator.context["search_words"] = words
 
 
-def page_of(article) -> SearchPage:
+def entry_of(article) -> Entry:
     category = getattr(article, "category", None)
-    return search_page(
+    return Entry(
         save_as=article.save_as,
         title=getattr(article, "title_text", None) or article.title,
         lead_html=getattr(article, "summary", "") or "",
         body_html=article.content or "",
-        tags=[tag.name for tag in getattr(article, "tags", None) or []],
+        tags=tuple(tag.name for tag in getattr(article, "tags", None) or []),
         category=category.name if category else None,
         date=article.date,
     )
 
 
-def write_pages(pages: list[SearchPage], folder: Path) -> None:
-    root = folder.resolve()
-    for page in pages:
-        path = (root / page.save_as).resolve()
-        if root not in path.parents:
-            raise SearchIndexFailed(f"Đường dẫn bài nằm ngoài thư mục: {page.save_as}")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(page.html, encoding="utf-8")
+def page_of(article) -> SearchPage:
+    return entry_of(article).page()
 
 
-def run_pagefind(site: Path, bundle: Path) -> None:
-    # `python -m pagefind` runs the binary that the pinned `pagefind[bin]` installed.
-    command = [sys.executable, "-m", "pagefind", "--site", str(site),
-               "--output-path", str(bundle)]
+def _make(settings: dict, articles: list, in_child: bool) -> dict:
+    entries = [entry_of(article) for article in articles]
+    outcome = make_index(entries, cache_of(settings), workers_of(settings),
+                         preexec=die_with_parent if in_child else None)
+    return outcome.as_dict()
+
+
+def begin_index(generators) -> None:
+    """At `all_generators_finalized`: start making the index beside the rendering."""
+    settings = generators[0].settings
+    if not settings_of(settings)["enabled"] or workers_of(settings) <= 1:
+        return
+    _stop_job()
+    articles = _state.articles
+    _state.started = time.perf_counter()
+    _state.job = ForkedJob(lambda: _make(settings, articles, in_child=True))
+    _state.job.start()
+
+
+def _join() -> Outcome:
+    job, _state.job = _state.job, None
     try:
-        result = subprocess.run(command, capture_output=True, text=True, timeout=1800)
-    except OSError as error:
-        raise SearchIndexFailed(f"Không chạy được Pagefind: {error}") from error
-    output = (result.stdout + result.stderr).strip()
-    if result.returncode != 0 or not (bundle / "pagefind.js").exists():
+        return Outcome.from_dict(job.join())
+    except JobFailed as error:
+        if error.explained:
+            raise SearchIndexFailed(str(error)) from None
         raise SearchIndexFailed(
-            "Không tạo được chỉ mục tìm kiếm (Pagefind). Nếu thiếu gói, cài lại các gói Python "
-            f"theo README (pagefind[bin]).\n{output[-2000:]}"
-        )
-    logger.debug("Pagefind:\n%s", output)
-
-
-def digest_of(pages: list[SearchPage]) -> str:
-    """What Pagefind is given, as one digest: the same pages give the same index."""
-    digest = hashlib.sha256(f"pagefind {_PAGEFIND_VERSION}".encode())
-    for page in sorted(pages, key=lambda page: page.save_as):
-        digest.update(page.save_as.encode() + b"\0" + page.html.encode() + b"\0")
-    return digest.hexdigest()[:32]
+            f"Không tạo được chỉ mục tìm kiếm: tiến trình nền gặp lỗi.\n{str(error)[-2000:]}"
+        ) from None
 
 
 def write_index(pelican) -> None:
-    config = settings_of(pelican.settings)
+    settings = pelican.settings
+    config = settings_of(settings)
     if not config["enabled"]:
+        _stop_job()
         return
-    bundle = Path(pelican.settings["OUTPUT_PATH"]).resolve() / config["folder"]
-    shutil.rmtree(bundle, ignore_errors=True)
+    finishing = time.perf_counter()
+    if _state.job is not None:
+        background = finishing - _state.started
+        outcome = _join()
+    else:
+        background = 0.0
+        outcome = Outcome.from_dict(_make(settings, _state.articles, in_child=False))
+    waited = time.perf_counter() - finishing
     started = time.perf_counter()
-    pages = [page_of(article) for article in _state.articles]
-    # Hourly rebuilds mostly change only the visitor counter: an index made from the very same
-    # pages is copied from the cache instead of being made again (half the build at 5,000).
-    cache = Path(pelican.settings["CACHE_PATH"]).resolve() / "search-index"
-    cached = cache / digest_of(pages)
-    if not (cached / "pagefind.js").exists():
-        shutil.rmtree(cache, ignore_errors=True)
-        with tempfile.TemporaryDirectory(prefix="tintuc-search-") as folder:
-            write_pages(pages, Path(folder))
-            run_pagefind(Path(folder), cached)
-    shutil.copytree(cached, bundle)
-    logger.info("Chỉ mục tìm kiếm: %d bài trong %.1f giây (%s)", len(pages),
-                time.perf_counter() - started, bundle)
+    bundle = Path(settings["OUTPUT_PATH"]).resolve() / config["folder"]
+    copied = publish(outcome, cache_of(settings), bundle)
+    _state.outcome = outcome
+    indexed = [shard["year"] for shard in outcome.shards if shard["indexed"]]
+    years = [shard for shard in outcome.shards if shard["year"] != WORDS]
+    logger.info(
+        "Chỉ mục tìm kiếm: %d bài, %d năm (lập lại: %s; %d bản ghi mới, %d từ bộ đệm); "
+        "bản ghi %.1f giây, cả thảy %.1f giây (CPU %.1f giây)%s; chờ ở cuối %.1f giây; "
+        "đưa vào %s %.1f giây%s",
+        outcome.records_made + outcome.records_cached, len(years),
+        ", ".join(indexed) or "không năm nào", outcome.records_made, outcome.records_cached,
+        outcome.seconds.get("records", 0), outcome.seconds.get("total", 0),
+        outcome.seconds.get("cpu", 0),
+        f" (chạy nền từ {background:.1f} giây trước)" if background else "", waited, bundle,
+        time.perf_counter() - started,
+        f" ({copied} tệp phải chép, không liên kết được)" if copied else "")

@@ -16,7 +16,9 @@ result, so readers only ever see the original text. docs/search.md has the measu
 
 import html
 import re
+import string
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from html.parser import HTMLParser
@@ -61,17 +63,35 @@ class _Table(dict):
 
 
 _FOLDED, _MARKS = _Table(0), _Table(1)
+# The same tables as lists for the first code points, which hold every letter of Vietnamese
+# text: translate() indexes a list faster than it looks up a dict. A text with any character
+# beyond them uses the dicts (a list leaves such characters as they are, which is not
+# always right).
+_LISTED = 0x3000
+_BEYOND_LISTED = re.compile(f"[^\\x00-\\u{_LISTED - 1:04x}]")
+_listed: list[list[str]] = []
+
+
+def _tables_for(text: str) -> tuple:
+    if _BEYOND_LISTED.search(text):
+        return _FOLDED, _MARKS
+    if not _listed:
+        _listed.extend([[_FOLDED[code] for code in range(_LISTED)],
+                        [_MARKS[code] for code in range(_LISTED)]])
+    return _listed[0], _listed[1]
 
 
 def fold_text(text: str) -> str:
     """`Đoàn Thanh niên` → `Doan Thanh nien`: marks dropped, `đ` → `d`, case kept, and one
     character for each character of the NFC text."""
-    return unicodedata.normalize("NFC", text).translate(_FOLDED)
+    text = unicodedata.normalize("NFC", text)
+    return text.translate(_tables_for(text)[0])
 
 
 def marks_of(text: str) -> str:
     """Per character of the NFC text: `.` and its combining marks (`Đoà` → `.\u0335..\u0300`)."""
-    return unicodedata.normalize("NFC", text).translate(_MARKS)
+    text = unicodedata.normalize("NFC", text)
+    return text.translate(_tables_for(text)[1])
 
 
 def restore(folded: str, marks: str) -> str:
@@ -146,17 +166,82 @@ class _TextExtractor(HTMLParser):
             self.parts.append(data)
 
 
+# The fast path of html_to_text: the tags Markdown writes, in a grammar small enough that
+# HTMLParser provably reads each of them the same way (name, start/end, `/>`). A fragment with
+# anything else in it (a `<` that starts no such tag, a comment, a declaration, <script> or
+# <style>, whose content HTMLParser reads as raw text) goes to HTMLParser itself, so the two
+# paths always agree (tests/test_search.py compares them).
+_SPACE = "[ \t\n\r\f]"
+_ATTRIBUTE = (f"{_SPACE}+[^\\s\"'<>/=`]+"
+              f"(?:{_SPACE}*={_SPACE}*(?:\"[^\"]*\"|'[^']*'|[^\\s\"'<>/=`]+))?")
+_TAG = re.compile(f"<(?:([a-zA-Z][a-zA-Z0-9]*)(?:{_ATTRIBUTE})*{_SPACE}*(/?)>"
+                  f"|/([a-zA-Z][a-zA-Z0-9]*){_SPACE}*>)")
+_RAW_TEXT = frozenset(HTMLParser.CDATA_CONTENT_ELEMENTS)
+
+
+def _fast_text(fragment: str) -> str | None:
+    """What _TextExtractor gives for `fragment`, or None when it is outside the fast grammar."""
+    pieces = _TAG.split(fragment)
+    out: list[str] = []
+    skipping = 0
+    for index in range(0, len(pieces), 4):
+        text = pieces[index]
+        if text:
+            if "<" in text:
+                return None
+            if not skipping:
+                out.append(html.unescape(text))
+        if index + 1 == len(pieces):
+            break
+        name, closing, end_name = pieces[index + 1:index + 4]
+        tag = (name or end_name).lower()
+        if tag in _RAW_TEXT:
+            return None
+        if tag in _SKIPPED:
+            if name is None:
+                skipping = max(0, skipping - 1)
+            elif not closing:
+                skipping += 1
+        elif tag in _BLOCKS:
+            if not closing:
+                _end_block(out)
+        elif tag in _BREAKS and name is not None:
+            out.append(" ")
+    _end_block(out)
+    return "".join(out)
+
+
+def _end_block(out: list[str]) -> None:
+    """_TextExtractor._end_block on a list of pieces: the text so far, right-stripped, gets a
+    full stop unless it ends a sentence, then a space."""
+    while out and (not out[-1] or out[-1].isspace()):
+        out.pop()
+    if out:
+        last = out[-1] = out[-1].rstrip()
+        if last[-1].isalnum():
+            out.append(".")
+    out.append(" ")
+
+
+def _parsed_text(fragment: str) -> str:
+    extractor = _TextExtractor()
+    extractor.feed(fragment)
+    extractor.close()
+    extractor._end_block()
+    return "".join(extractor.parts)
+
+
 def html_to_text(fragment: str) -> str:
     """The words of an HTML fragment as a reader sees them, NFC, single-spaced.
 
     Inline tags join (`<em>Đoàn</em>viên` stays one word, as on the page); blocks and `<br>`
     separate. Entities are decoded; scripts, styles and embeds are left out.
     """
-    extractor = _TextExtractor()
-    extractor.feed(fragment or "")
-    extractor.close()
-    extractor._end_block()
-    text = _INVISIBLE.sub("", "".join(extractor.parts))
+    fragment = fragment or ""
+    text = _fast_text(fragment)
+    if text is None:
+        text = _parsed_text(fragment)
+    text = _INVISIBLE.sub("", text)
     return unicodedata.normalize("NFC", " ".join(text.split()))
 
 
@@ -200,3 +285,40 @@ def search_page(*, save_as: str, title: str, lead_html: str, body_html: str, tag
         f"<p>{html.escape(fold_text(text), quote=False)}</p>\n</main>\n</body>\n</html>\n"
     )
     return SearchPage(save_as=save_as, html=page)
+
+
+# --- the words of a year ----------------------------------------------------------------------
+#
+# Pagefind matches a query word that no indexed word starts with by the longest indexed word
+# that starts it (a typo still finds something). With one index per year, that would happen
+# in every year lacking the word: `dang` would find `dân` in a year without `Đảng`. So a small
+# bundle of its own holds one page per year, listing that year's searched words: searched
+# with the reader's query, it says which years match it as one index of the whole site would
+# (docs/search.md), and only those years are then searched.
+
+_SEARCHED = re.compile(r'data-(?:title|tags)="([^"]*)"|<p>(.*?)</p>', re.S)
+# Taken off both ends of a word to list it once (`xa.`, `xa,` and `xa` are one word to
+# Pagefind); `_` is a word character to Pagefind.
+_TRIMMED = "".join(char for char in string.punctuation if char != "_") + "“”‘’«»…–—"
+
+
+def words_of(page_html: str) -> set[str]:
+    """The searched words of a record page (its folded title, tags and text), lower case, as
+    the whitespace-separated pieces Pagefind makes words of."""
+    words: set[str] = set()
+    for attribute, text in _SEARCHED.findall(page_html):
+        for word in html.unescape(attribute or text).lower().split():
+            word = word.strip(_TRIMMED)
+            if word:
+                words.add(word)
+    return words
+
+
+def words_page(year: str, words: Iterable[str]) -> str:
+    """The page of a year's words in the words bundle; its filter `shard` names the year."""
+    return (
+        '<!DOCTYPE html>\n<html lang="vi">\n<head><meta charset="utf-8"><title>'
+        f"{html.escape(year)}</title></head>\n<body>\n"
+        f'<main data-pagefind-body data-pagefind-filter="shard:{html.escape(year)}">\n'
+        f"<p>{html.escape(' '.join(sorted(words)), quote=False)}</p>\n</main>\n</body>\n</html>\n"
+    )

@@ -5,10 +5,15 @@
 // beside it, the marks (plugins/search_index/records.py). The query is folded the same way,
 // so "doan", "Đoàn" and "đoàn" all find Đoàn; everything shown gets its marks back first, so
 // readers only ever see the original text.
+//
+// The index is one Pagefind bundle per year (data-search-bundles, newest first): Pagefind is
+// loaded from the first, the others are merged in. With several years, the bundle of their
+// words (data-search-words) says which years match the query as one index of the whole site
+// would, and how to weigh their scores (yearsFor; docs/search.md).
 (function () {
   "use strict";
 
-  var form = document.querySelector("form[data-search-bundle]");
+  var form = document.querySelector("form[data-search-bundles]");
   if (!form) { return; }
   var input = form.querySelector("input[name=q]");
   var categorySelect = form.querySelector("select[name=chuyen-muc]");
@@ -16,7 +21,13 @@
   var status = document.querySelector("[data-search-status]");
   var list = document.querySelector("[data-search-results]");
   var moreButton = document.querySelector("[data-search-more]");
-  var bundle = form.getAttribute("data-search-bundle");
+  var bundles = form.getAttribute("data-search-bundles").split(/\s+/).filter(Boolean);
+  var wordsBundle = form.getAttribute("data-search-words") || "";
+  var articles = (form.getAttribute("data-search-articles") || "").split(/\s+/).map(Number);
+  // Each year's bundle is the folder named for its year: …/pagefind/2024/
+  var years = bundles.map(function (bundle) {
+    return bundle.replace(/\/+$/, "").split("/").pop();
+  });
   var site = form.getAttribute("data-search-site");
   var PAGE = 10;
   var MAX_QUERY = 200;
@@ -115,21 +126,93 @@
     status.textContent = text;
   }
 
+  // Pagefind, every year merged in; null for a site without articles.
   function load() {
+    if (!loading && !bundles.length) {
+      loading = Promise.resolve(null);
+    }
     if (!loading) {
-      loading = import(bundle + "pagefind.js").then(function (module) {
+      var options = { excerptLength: 30 };
+      loading = import(bundles[0] + "pagefind.js").then(function (module) {
         pagefind = module;
-        return pagefind.options({ bundlePath: bundle, excerptLength: 30 });
+        return pagefind.options({ bundlePath: bundles[0], excerptLength: options.excerptLength });
+      }).then(function () {
+        var merged = bundles.slice(1).map(function (bundle) {
+          return pagefind.mergeIndex(bundle, options);
+        });
+        if (wordsBundle) { merged.push(pagefind.mergeIndex(wordsBundle)); }
+        return Promise.all(merged);
       }).then(function () { return pagefind; });
     }
     return loading;
   }
 
-  function filtersOf(params) {
+  // The years that match the query (a year lacking a word would match a shorter one instead)
+  // and the weights that make their scores comparable (Pagefind's IDF is per bundle). For each
+  // word, a search that matches nothing but counts, by year, the words bundle's pages having
+  // it (`shard`) and the articles having it.
+  function yearsFor(engine, query, params) {
+    var chosen = years.filter(function (year) { return !params.year || year === params.year; });
+    var words = query.split(" ").filter(function (word) { return /[\p{L}\p{N}]/u.test(word); });
+    if (/^\s*".+"\s*$/.test(query)) {  // a phrase: exact words only, never stand-ins
+      return Promise.resolve(chosen.map(function (year) { return { year: year, weight: 1 }; }));
+    }
+    return Promise.all(words.map(function (word) {
+      return engine.search(word, { filters: { shard: { any: years }, year: "-" } });
+    })).then(function (answers) {
+      var counts = answers.map(function (answer) {
+        var totals = (answer && answer.totalFilters) || {};
+        var found = {};
+        years.forEach(function (year) {
+          found[year] = ((totals.shard || {})[year] || 0) > 0 ? (totals.year || {})[year] || 0 : -1;
+        });
+        return found;
+      });
+      var all = articles.reduce(function (sum, count) { return sum + count; }, 0);
+      return chosen.filter(function (year) {
+        return counts.every(function (found) { return found[year] >= 0; });
+      }).map(function (year) {
+        var local = 0, site = 0, own = articles[years.indexOf(year)];
+        counts.forEach(function (found) {
+          var having = years.reduce(function (sum, other) {
+            return sum + Math.max(found[other], 0);
+          }, 0);
+          site += rarity(all, having);
+          local += rarity(own, found[year]);
+        });
+        return { year: year, weight: all && own && local ? site / local : 1 };
+      });
+    });
+  }
+
+  function rarity(pages, having) {  // Pagefind's IDF
+    return Math.log((pages - having + 0.5) / (having + 0.5) + 1);
+  }
+
+  function filtersOf(params, year) {
     var filters = {};
     if (params.category) { filters.category = params.category; }
-    if (params.year) { filters.year = params.year; }
+    if (year || params.year) { filters.year = year || params.year; }
     return filters;
+  }
+
+  // Each year on its own (the filter also keeps the words bundle out), merged by weighed score.
+  function searchIn(engine, query, params) {
+    if (!engine) { return null; }
+    if (!wordsBundle) { return engine.search(query, { filters: filtersOf(params) }); }
+    return yearsFor(engine, query, params).then(function (weighed) {
+      return Promise.all(weighed.map(function (year) {
+        return engine.search(query, { filters: filtersOf(params, year.year) })
+          .then(function (search) {
+            return ((search && search.results) || []).map(function (result) {
+              return { result: result, score: result.score * year.weight };
+            });
+          });
+      }));
+    }).then(function (lists) {
+      var merged = [].concat.apply([], lists).sort(function (a, b) { return b.score - a.score; });
+      return { results: merged.map(function (item) { return item.result; }) };
+    });
   }
 
   function describe(params) {
@@ -257,7 +340,7 @@
     setStatus("Đang tìm " + describe(params) + "…");
     list.setAttribute("aria-busy", "true");
     return load().then(function (engine) {
-      return engine.search(query, { filters: filtersOf(params) });
+      return searchIn(engine, query, params);
     }).then(function (search) {
       if (token !== current.token) { return; }
       current.results = (search && search.results) || [];

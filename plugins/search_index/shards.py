@@ -1,0 +1,507 @@
+"""The search index as one Pagefind bundle per publication year, each made once and cached.
+
+No Pelican here: an article is an `Entry` (what its record is made of), and everything below
+works on those, a cache folder and an output folder.
+
+- Records (records.py) are cached in `CACHE/search-index/records.pickle`, keyed by a digest
+  of their entry and of the code that makes them: an unchanged article's record is never
+  made again. Entries no longer in the site are dropped; the file is replaced atomically and a
+  damaged one is ignored (it is a cache, not state).
+- The records of one year are one shard. A shard's bundle lives in `CACHE/search-index/<digest
+  of its records>/`, so an edit re-indexes only its year, and a rebuild with nothing changed
+  runs Pagefind not at all. Pagefind writes into a temporary folder beside it, renamed into
+  place once complete: a cached bundle is always whole.
+- With several years, one more bundle holds each year's words (records.py says why): its
+  digest is that of the words, so it is made again only when a year's words change.
+- Missing shards are indexed by several Pagefind processes at once (one per worker), as many
+  as fit in a memory budget (Pagefind holds a whole shard in memory: ~125 kB per article).
+- The bundles reach the output as hard links (a copy when the cache is on another file
+  system), in a folder renamed into place: the output never holds half an index.
+"""
+
+import hashlib
+import os
+import pickle
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from tintuc.problems import Explained
+
+from . import records
+from .records import SearchPage, search_page, words_of, words_page
+
+
+class SearchIndexFailed(Explained):
+    """Pagefind could not index the site: the build must not pass as good."""
+
+
+try:
+    PAGEFIND_VERSION = version("pagefind")
+except PackageNotFoundError:  # run_pagefind explains what to install
+    PAGEFIND_VERSION = "?"
+
+RECORDS_FILE = "records.pickle"
+# The words bundle (records.py): one page per year listing its words, beside the years'.
+WORDS = "tu-vung"
+WORDS_SUFFIX = ".words"  # CACHE/search-index/<digest of a year>.words: that year's words
+_TEMPORARY = ".tmp-"
+# Everything a record depends on besides its entry: the code that makes it and the Unicode
+# tables folding uses. A change to either makes every record again.
+RECORDS_VERSION = hashlib.sha256(b"\0".join([
+    Path(records.__file__).read_bytes(), unicodedata.unidata_version.encode(),
+    platform.python_version().encode(),
+])).hexdigest()[:16]
+# What a cached bundle holds besides Pagefind's output; change it to make every shard again.
+SHARD_FORMAT = "2: one bundle per year and one of their words, Pagefind's own UIs left out"
+# Pagefind's own search UIs: the search page never loads them (about 0.4 MB per bundle).
+UNUSED_FILES = frozenset({
+    "pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+    "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js",
+})
+# Pagefind's peak memory for a shard, estimated from the length of its records (measured with
+# Pagefind 1.5.2 on generated articles of 5.6 kB records: 131 MB for 1,000, 381 MB for 3,000,
+# 1.2 GB for 10,000), and what the processes running at once may use together. A shard bigger
+# than that runs alone.
+PAGEFIND_BASE_BYTES = 32 * 2**20
+PAGEFIND_BYTES_PER_RECORD_CHAR = 24
+PAGEFIND_MEMORY_BUDGET = 640 * 2**20
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What one published article's record is made of (records.search_page's arguments)."""
+
+    save_as: str
+    title: str
+    lead_html: str
+    body_html: str
+    tags: tuple[str, ...]
+    category: str | None
+    date: datetime
+
+    @property
+    def year(self) -> str:
+        return f"{self.date:%Y}"
+
+    def key(self) -> str:
+        """The digest of everything the record depends on."""
+        digest = hashlib.sha256(RECORDS_VERSION.encode())
+        for part in (self.save_as, self.title, self.lead_html, self.body_html,
+                     "\x1f".join(self.tags), "\x1e" if self.category is None else self.category,
+                     self.date.isoformat()):
+            data = part.encode("utf-8", "surrogatepass")
+            digest.update(b"%d:" % len(data) + data)
+        return digest.hexdigest()[:32]
+
+    def page(self) -> SearchPage:
+        return search_page(save_as=self.save_as, title=self.title, lead_html=self.lead_html,
+                           body_html=self.body_html, tags=list(self.tags),
+                           category=self.category, date=self.date)
+
+
+@dataclass
+class Shard:
+    year: str  # or WORDS for the words bundle
+    pages: list[SearchPage]
+    digest: str = ""
+    indexed: bool = False  # made by this build (False: found in the cache)
+    articles: int = 0
+
+    @property
+    def size(self) -> int:
+        return sum(len(page.html) for page in self.pages)
+
+    def memory(self) -> int:
+        return PAGEFIND_BASE_BYTES + PAGEFIND_BYTES_PER_RECORD_CHAR * self.size
+
+
+@dataclass
+class Outcome:
+    """What a build of the index did; JSON-friendly (it crosses from a forked process)."""
+
+    # {"year", "digest", "articles", "indexed"}, newest year first, then the words bundle
+    shards: list[dict] = field(default_factory=list)
+    records_made: int = 0
+    records_cached: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {"shards": self.shards, "records_made": self.records_made,
+                "records_cached": self.records_cached, "seconds": self.seconds}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Outcome":
+        return cls(**data)
+
+
+# --- records ------------------------------------------------------------------------------------
+
+def load_records(path: Path) -> dict[str, str]:
+    """The cached records (key → page HTML); an absent or damaged file is an empty cache."""
+    try:
+        with path.open("rb") as stream:
+            data = pickle.load(stream)
+        if data.get("version") == RECORDS_VERSION and isinstance(data.get("records"), dict):
+            return data["records"]
+    except Exception:  # any damage: start again, it is only a cache
+        pass
+    return {}
+
+
+def save_records(path: Path, cached: dict[str, str]) -> None:
+    """Written to a temporary file renamed over the old one: never half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=_TEMPORARY, suffix=".pickle")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            pickle.dump({"version": RECORDS_VERSION, "records": cached}, stream,
+                        protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+class RecordCache:
+    """The records of this build, from the cache where their entry is unchanged; `save` then
+    leaves the cache holding exactly them."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.cached = load_records(path)
+        self.kept: dict[str, str] = {}
+        self.made = 0
+        self.reused = 0
+
+    def pages(self, entries: Iterable[Entry]) -> list[SearchPage]:
+        pages = []
+        for entry in entries:
+            key = entry.key()
+            html = self.kept.get(key) or self.cached.get(key)
+            if html is None:
+                html = entry.page().html
+                self.made += 1
+            else:
+                self.reused += 1
+            self.kept[key] = html
+            pages.append(SearchPage(save_as=entry.save_as, html=html))
+        return pages
+
+    def save(self) -> None:
+        if self.made or self.kept.keys() != self.cached.keys():
+            save_records(self.path, self.kept)
+
+
+# --- shards -------------------------------------------------------------------------------------
+
+def shard_digest(pages: list[SearchPage]) -> str:
+    """What Pagefind is given for one shard, as one digest: the same pages, the same bundle."""
+    digest = hashlib.sha256(f"pagefind {PAGEFIND_VERSION}\0{SHARD_FORMAT}\0".encode())
+    for page in sorted(pages, key=lambda page: page.save_as):
+        digest.update(page.save_as.encode() + b"\0" + page.html.encode() + b"\0")
+    return digest.hexdigest()[:32]
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=_TEMPORARY)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def year_words(shard: Shard, cache: Path) -> list[str]:
+    """A year's searched words, sorted: from the cache, or read from its records."""
+    path = cache / (shard.digest + WORDS_SUFFIX)
+    try:
+        return path.read_text(encoding="utf-8").split("\n")
+    except (OSError, UnicodeDecodeError):
+        pass
+    found: set[str] = set()
+    for page in shard.pages:
+        found |= words_of(page.html)
+    words = sorted(found)
+    _write_atomically(path, "\n".join(words))
+    return words
+
+
+def words_shard(years: list[Shard], cache: Path) -> Shard:
+    """The words bundle as one more shard. Its digest is that of the years' words, so an edit
+    that brings no new word into its year leaves it as it is."""
+    words = {shard.year: year_words(shard, cache) for shard in years}
+    digest = hashlib.sha256(f"pagefind {PAGEFIND_VERSION}\0{SHARD_FORMAT}\0{WORDS}\0".encode())
+    for year in sorted(words):
+        digest.update(f"{year}\0".encode() + "\n".join(words[year]).encode() + b"\0")
+    shard = Shard(WORDS, [], digest.hexdigest()[:32])
+    if not is_complete(cache / shard.digest):
+        shard.pages = [SearchPage(f"{year}.html", words_page(year, words[year]))
+                       for year in sorted(words)]
+    return shard
+
+
+def is_complete(bundle: Path) -> bool:
+    return (bundle / "pagefind.js").is_file() and (bundle / "pagefind-entry.json").is_file()
+
+
+def write_pages(pages: list[SearchPage], folder: Path) -> None:
+    root = folder.resolve()
+    made: set[Path] = set()
+    for page in pages:
+        path = (root / page.save_as).resolve()
+        if root not in path.parents:
+            raise SearchIndexFailed(f"Đường dẫn bài nằm ngoài thư mục: {page.save_as}")
+        if path.parent not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
+        path.write_text(page.html, encoding="utf-8")
+
+
+def pagefind_command(site: Path, bundle: Path) -> list[str]:
+    # `python -m pagefind` runs the binary that the pinned `pagefind[bin]` installed.
+    return [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(bundle),
+            "--quiet"]
+
+
+def _failure(output: str) -> SearchIndexFailed:
+    return SearchIndexFailed(
+        "Không tạo được chỉ mục tìm kiếm (Pagefind). Nếu thiếu gói, cài lại các gói Python "
+        f"theo README (pagefind[bin]).\n{output.strip()[-2000:]}"
+    )
+
+
+def run_pagefind(site: Path, bundle: Path) -> None:
+    """Pagefind on one folder, waiting for it (tools/search.py's measurements use it too)."""
+    try:
+        result = subprocess.run(pagefind_command(site, bundle), capture_output=True, text=True,
+                                timeout=1800)
+    except OSError as error:
+        raise SearchIndexFailed(f"Không chạy được Pagefind: {error}") from error
+    if result.returncode != 0 or not is_complete(bundle):
+        raise _failure(result.stdout + result.stderr)
+
+
+class _Run:
+    """One Pagefind process indexing one shard into a temporary folder of the cache."""
+
+    def __init__(self, shard: Shard, cache: Path, preexec: Callable[[], None] | None):
+        self.shard = shard
+        self.cache = cache
+        self.work = Path(tempfile.mkdtemp(dir=cache, prefix=_TEMPORARY))
+        self.log = None
+        try:
+            write_pages(shard.pages, self.work / "site")
+            self.log = (self.work / "pagefind.log").open("w+", encoding="utf-8")
+            self.process = subprocess.Popen(
+                pagefind_command(self.work / "site", self.work / "bundle"),
+                stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT,
+                preexec_fn=preexec)
+        except BaseException as error:
+            self.close()
+            if isinstance(error, OSError):
+                raise SearchIndexFailed(f"Không chạy được Pagefind: {error}") from error
+            raise
+
+    def finish(self) -> None:
+        """Once the process has ended: the bundle into the cache, or the failure raised."""
+        bundle = self.work / "bundle"
+        try:
+            if self.process.returncode != 0 or not is_complete(bundle):
+                self.log.seek(0)
+                raise _failure(self.log.read())
+            for name in UNUSED_FILES:
+                (bundle / name).unlink(missing_ok=True)
+            target = self.cache / self.shard.digest
+            if target.exists() and not is_complete(target):  # damaged by hand: made again
+                shutil.rmtree(target)
+            try:
+                os.rename(bundle, target)
+            except OSError:
+                if not is_complete(target):  # not made meanwhile by another build: a failure
+                    raise
+            self.shard.indexed = True
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self.log is not None:
+            self.log.close()
+        shutil.rmtree(self.work, ignore_errors=True)
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self.close()
+
+
+def index_missing(shards: Iterable[Shard], cache: Path, workers: int,
+                  budget: int = PAGEFIND_MEMORY_BUDGET,
+                  preexec: Callable[[], None] | None = None) -> None:
+    """Run Pagefind for every shard not in the cache: up to `workers` at once, as many as fit
+    in `budget` together (one at least). `shards` may be lazy: the next one is taken (its
+    records made) while Pagefind works on the ones before."""
+    missing = (shard for shard in shards if not is_complete(cache / shard.digest))
+    following: Shard | None = None
+    exhausted = False
+    running: list[_Run] = []
+    try:
+        while True:
+            if following is None and not exhausted:
+                following = next(missing, None)
+                exhausted = following is None
+            used = sum(run.shard.memory() for run in running)
+            if following is not None and len(running) < max(1, workers) and (
+                    not running or used + following.memory() <= budget):
+                running.append(_Run(following, cache, preexec))
+                following = None
+                continue
+            if not running:
+                return
+            finished = [run for run in running if run.process.poll() is not None]
+            if not finished:
+                time.sleep(0.02)
+            for run in finished:
+                running.remove(run)
+                run.finish()
+    except BaseException:
+        for run in running:
+            run.kill()
+        raise
+
+
+def forget_unused(cache: Path, keep: set[str], only_temporary: bool = False) -> None:
+    """Bundles of shards no longer in the site, and leftovers of interrupted builds."""
+    for path in cache.iterdir():
+        if path.name == RECORDS_FILE or path.name in keep or (
+                only_temporary and not path.name.startswith(_TEMPORARY)):
+            continue
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+
+
+def make_index(entries: list[Entry], cache: Path, workers: int,
+               preexec: Callable[[], None] | None = None) -> Outcome:
+    """Every year's bundle, and the words bundle when there are several years, in `cache`
+    (made or found there); the rest of `cache` removed."""
+    started, times = time.perf_counter(), os.times()
+    cache.mkdir(parents=True, exist_ok=True)
+    forget_unused(cache, set(), only_temporary=True)  # an interrupted build's: may be big
+    records = RecordCache(cache / RECORDS_FILE)
+    years: dict[str, list[Entry]] = {}
+    for entry in entries:
+        years.setdefault(entry.year, []).append(entry)
+    shards: list[Shard] = []
+    making = [0.0]
+
+    def biggest_first():
+        # Pagefind's longest runs start first; the records of a year are made just before
+        # its Pagefind can start, while the years before are being indexed.
+        for year, group in sorted(years.items(), reverse=True, key=lambda item: sum(
+                len(entry.body_html) + len(entry.lead_html) for entry in item[1])):
+            begun = time.perf_counter()
+            shard = Shard(year, records.pages(sorted(group, key=lambda entry: entry.save_as)),
+                          articles=len(group))
+            shard.digest = shard_digest(shard.pages)
+            shards.append(shard)
+            making[0] += time.perf_counter() - begun
+            yield shard
+        if len(shards) > 1:
+            begun = time.perf_counter()
+            words = words_shard(shards, cache)
+            making[0] += time.perf_counter() - begun
+            shards.append(words)
+            yield words
+
+    index_missing(biggest_first(), cache, workers, preexec=preexec)
+    records.save()
+    forget_unused(cache, {shard.digest for shard in shards}
+                  | {shard.digest + WORDS_SUFFIX for shard in shards})
+    shards.sort(key=lambda shard: shard.year, reverse=True)
+    shards.sort(key=lambda shard: shard.year == WORDS)  # newest year first, the words last
+    return Outcome(
+        shards=[{"year": shard.year, "digest": shard.digest, "articles": shard.articles,
+                 "indexed": shard.indexed} for shard in shards],
+        records_made=records.made, records_cached=records.reused,
+        seconds={"records": round(making[0], 2),
+                 "total": round(time.perf_counter() - started, 2),
+                 # processor time, Pagefind's included: what the index costs the machine
+                 "cpu": round(sum(os.times()[:4]) - sum(times[:4]), 2)})
+
+
+# --- the output -------------------------------------------------------------------------------
+
+def _link_tree(source: Path, target: Path, linking: list[bool]) -> int:
+    """`source`'s files as hard links under `target`; copies once linking has failed (the cache
+    on another file system), which `linking[0]` then remembers. Returns the files copied."""
+    copied = 0
+    for folder, folders, files in os.walk(source):
+        relative = os.path.relpath(folder, source)
+        destination = target if relative == "." else target / relative
+        destination.mkdir(exist_ok=True)
+        for name in files:
+            if name in UNUSED_FILES:
+                continue
+            if linking[0]:
+                try:
+                    os.link(os.path.join(folder, name), destination / name)
+                    continue
+                except OSError:
+                    linking[0] = False
+            shutil.copyfile(os.path.join(folder, name), destination / name)
+            copied += 1
+        folders.sort()
+    return copied
+
+
+def publish(outcome: Outcome, cache: Path, bundle: Path) -> int:
+    """The shards' bundles as `bundle/<year>/`: assembled beside it, then renamed into place,
+    so `bundle` is either the old index or the whole new one. Returns how many files had to
+    be copied rather than linked."""
+    bundle.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in bundle.parent.glob(f".{bundle.name}{_TEMPORARY}*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    staging = Path(tempfile.mkdtemp(dir=bundle.parent, prefix=f".{bundle.name}{_TEMPORARY}"))
+    try:
+        copied, linking = 0, [True]
+        for shard in outcome.shards:
+            source = cache / shard["digest"]
+            if not is_complete(source):
+                raise SearchIndexFailed(f"Chỉ mục tìm kiếm năm {shard['year']} không có trong "
+                                        f"bộ đệm {source}: hãy dựng lại.")
+            (staging / shard["year"]).mkdir()
+            copied += _link_tree(source, staging / shard["year"], linking)
+        os.chmod(staging, 0o755)  # mkdtemp makes it 0700: the web server must read it
+        shutil.rmtree(bundle, ignore_errors=True)
+        os.rename(staging, bundle)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return copied
+
+
+def bundle_paths(folder: str, years: Iterable[str]) -> tuple[list[dict], str | None]:
+    """What the search page needs of the index: each year's bundle from the site's root, newest
+    first (the page loads the first and merges the others), with its year and its number of
+    articles; and the words bundle's path when there are several years (else None)."""
+    counts: dict[str, int] = {}
+    for year in years:
+        counts[year] = counts.get(year, 0) + 1
+    folder = folder.strip("/")
+    bundles = [{"path": f"{folder}/{year}/", "year": year, "articles": counts[year]}
+               for year in sorted(counts, reverse=True)]
+    return bundles, f"{folder}/{WORDS}/" if len(bundles) > 1 else None
