@@ -166,6 +166,7 @@ class RenderCache:
         self._inputs: dict[str, tuple[str, ...] | None] = {}
         self._analysed: dict = {}
         self._shared: dict[tuple, bytes] = {}
+        self._lists: dict[int, tuple[list, bytes]] = {}
         self.stats = {"rendered": 0, "reused": 0, "uncacheable": 0, "unchanged": 0,
                       "key_seconds": 0.0, "flush_seconds": 0.0}
         self.base = self._base(settings) if enabled else b""
@@ -191,8 +192,15 @@ class RenderCache:
             self._inputs[name] = None if found is None else tuple(sorted(found))
         return self._inputs[name]
 
-    def key(self, template, page_values: dict, context: dict) -> str | None:
-        """The page's key, or None when it must be rendered anyway."""
+    def key(self, template, page_values: dict, context: dict,
+            paginated: frozenset[str] = frozenset()) -> str | None:
+        """The page's key, or None when it must be rendered anyway.
+
+        `paginated` names the lists a paginated page shows a slice of (`articles`, `dates`):
+        the slice (`articles_page`) counts in full; the whole list only by which documents it
+        holds, in what order. A theme shows the other pages' articles through the page links,
+        never through the whole list (docs/decisions.md), so an edit to an article re-renders
+        the pages it is on, not every page of its tags."""
         if not self.enabled:
             return None
         names = self.inputs(template)
@@ -203,16 +211,17 @@ class RenderCache:
         try:
             own = tuple(name in page_values for name in names)
             # What comes from the site's context is the same for every page of a template.
-            shared_id = (template.name, own, id(context))
+            shared_id = (template.name, own, id(context), paginated)
             shared = self._shared.get(shared_id)
             if shared is None:
                 shared = self._shared[shared_id] = self._site_part(template, names, own,
-                                                                    context)
+                                                                    context, paginated)
             parts = [self.base, template.name.encode(), shared]
             for name, in_page in zip(names, own, strict=True):
                 if in_page:
                     parts.append(name.encode())
-                    parts.append(of(page_values[name]))
+                    parts.append(self._members(page_values[name]) if name in paginated
+                                 else of(page_values[name]))
         except Unfingerprintable as error:
             logger.debug("Trang %s dựng lại mỗi lần: không lấy được dấu vân của %s",
                          page_values.get("output_file"), error)
@@ -220,13 +229,25 @@ class RenderCache:
             return None
         return digest(*parts).hex()
 
-    def _site_part(self, template, names, own, context) -> bytes:
+    def _members(self, documents) -> bytes:
+        """A list by which documents it holds, in order (see `key`)."""
+        known = self._lists.get(id(documents))
+        if known is None or known[0] is not documents:
+            if not all(isinstance(item, Content) for item in documents):
+                return self.fingerprinter.of(documents)
+            known = self._lists[id(documents)] = (documents, digest(
+                b"members", *map(_reference, documents)))
+        return known[1]
+
+    def _site_part(self, template, names, own, context, paginated) -> bytes:
         parts = []
         for name, in_page in zip(names, own, strict=True):
             if in_page:
                 continue
             parts.append(name.encode())
-            if name in context:
+            if name in context and name in paginated:
+                parts.append(self._members(context[name]))
+            elif name in context:
                 parts.append(self.fingerprinter.of(context[name]))
             elif name in template.globals:
                 parts.append(self.fingerprinter.of(template.globals[name]))

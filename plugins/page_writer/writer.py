@@ -94,21 +94,24 @@ class PageWriter(Writer):
                    template_name=None, override_output=False, url=None, **kwargs):
         if not name:
             return
-        jobs = [self._job(save_as, template, context, values, override_output, relative_urls)
-                for save_as, values in self._pages(name, url, template_name, paginated, kwargs)]
+        jobs = [self._job(save_as, template, context, values, override_output, relative_urls,
+                          sliced)
+                for save_as, values, sliced in self._pages(name, url, template_name, paginated,
+                                                           kwargs)]
         if self.deferring:
             self.pending.extend(jobs)
         else:
             self._write(jobs, workers=1)
 
     def _pages(self, name, url, template_name, paginated, kwargs):
-        """(save_as, the page's own values) of each page a `write_file` call makes."""
+        """(save_as, the page's own values, the names of the lists it shows a slice of) of
+        each page a `write_file` call makes."""
         if paginated is None:
             paginated = {key: value for key, value in kwargs.items()
                          if key in ("articles", "dates")}
         paginated_templates = self.settings["PAGINATED_TEMPLATES"]
         if not paginated or template_name not in paginated_templates:
-            yield name, dict(kwargs)
+            yield name, dict(kwargs), frozenset()
             return
         per_page = paginated_templates[template_name] or self.settings["DEFAULT_PAGINATION"]
         paginators = {key: Paginator(name, url, value, self.settings, per_page)
@@ -123,9 +126,10 @@ class PageWriter(Writer):
                 values[f"{key}_previous_page"] = paginator.page(index) if index else None
                 values[f"{key}_next_page"] = \
                     paginator.page(index + 2) if index + 1 < count else None
-            yield page.save_as, values
+            yield page.save_as, values, frozenset(paginated)
 
-    def _job(self, save_as, template, context, values, override, relative_urls) -> PageJob:
+    def _job(self, save_as, template, context, values, override, relative_urls,
+             sliced: frozenset[str]) -> PageJob:
         values["output_file"] = save_as
         values["live_block"] = self._live_function
         path = self._claim(sanitised_join(self.output_path, save_as), override)
@@ -137,7 +141,7 @@ class PageWriter(Writer):
             values["SITEURL"] = values["localsiteurl"] = relative
         elif path != os.devnull:
             started = time.perf_counter()
-            job.key = self.cache.key(template, values, context)
+            job.key = self.cache.key(template, values, context, sliced)
             self.cache.stats["key_seconds"] += time.perf_counter() - started
             if job.key:
                 self.keys.add(job.key)
