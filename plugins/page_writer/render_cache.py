@@ -33,6 +33,10 @@ logger = logging.getLogger(__name__)
 PROJECT = Path(__file__).resolve().parents[2]
 FOLDER = "rendered-pages"
 _PLAIN = frozenset({bool, int, float, type(None)})
+# The document a page is about: it counts with the documents it lists (its newer and older
+# articles, by their own digests). Anywhere else a document counts by its own digest, which
+# names those it lists only by reference: a listing shows an article, not its neighbours.
+MAIN_DOCUMENTS = frozenset({"article", "page"})
 # Attributes that are not the document's own: the whole site's settings and context.
 _NOT_OWN = frozenset({"settings", "_context", "metadata"})
 
@@ -158,7 +162,7 @@ class RenderCache:
         self.live_blocks = live_blocks
         self.contents = ContentDigests()
         self.fingerprinter = Fingerprinter({
-            Content: lambda fingerprinter, value: self.contents.full(fingerprinter, value),
+            Content: lambda fingerprinter, value: self.contents.own(fingerprinter, value)[0],
             URLWrapper: WrapperDigests(),
             Paginator: _paginator,
             Page: _page,
@@ -219,9 +223,14 @@ class RenderCache:
             parts = [self.base, template.name.encode(), shared]
             for name, in_page in zip(names, own, strict=True):
                 if in_page:
+                    value = page_values[name]
                     parts.append(name.encode())
-                    parts.append(self._members(page_values[name]) if name in paginated
-                                 else of(page_values[name]))
+                    if name in paginated:
+                        parts.append(self._members(value))
+                    elif name in MAIN_DOCUMENTS and isinstance(value, Content):
+                        parts.append(self.contents.full(self.fingerprinter, value))
+                    else:
+                        parts.append(of(value))
         except Unfingerprintable as error:
             logger.debug("Trang %s dựng lại mỗi lần: không lấy được dấu vân của %s",
                          page_values.get("output_file"), error)

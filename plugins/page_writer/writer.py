@@ -219,6 +219,8 @@ class PageWriter(Writer):
         for job in jobs:
             (to_reuse if job.key and self.cache.has(job.key) else to_render).append(job)
         self.cache.stats["rendered"] += len(to_render)
+        for job in to_render:
+            logger.debug("Dựng trang %s", job.path)
         self.cache.stats["reused"] += len(to_reuse)
         live = self._live(jobs[0])
         # A page taken from the cache costs about a tenth of one rendered.
