@@ -19,6 +19,7 @@ import pytest
 from conftest import PROJECT, build, scenario
 
 from plugins.search_index import records
+from plugins.search_index.indexer import settings_of
 from plugins.search_index.records import (
     decode_date,
     encode_date,
@@ -28,6 +29,7 @@ from plugins.search_index.records import (
     restore,
     search_page,
 )
+from plugins.search_index.shards import SearchIndexFailed, bundle_paths, group_years, shard_name
 from tintuc.text import fold
 from tools.search import CHROMIUM, chromium, search_settings, search_url, serve, wait_for_results
 
@@ -40,8 +42,11 @@ PUBLISHED = {
     "chuyen-muc-khong-duoc-tim", "ngay-dang-khong-duoc-tim", "the-duoc-tim",
 }
 HIDDEN, DRAFT = "bai-an-khong-duoc-tim", "ban-nhap-khong-duoc-tim"
-# One Pagefind bundle per year of the published articles, newest first, and one of their words.
+# The years of the published articles, newest first.
 YEARS = ["2024", "2023", "2022", "2019"]
+# Their Pagefind bundles, newest first: the newest year alone, the older years together (far
+# fewer than SEARCH_INDEX["shard_articles"] articles), and the bundle of their words.
+SHARDS = {"2024": ["2024"], "2019-2023": ["2023", "2022", "2019"]}
 WORDS = "tu-vung"
 
 
@@ -231,6 +236,47 @@ def test_the_search_page_of_an_article():
     assert "title_marks[data-title-marks]" in page.html
 
 
+def test_years_are_grouped_into_shards():
+    """The newest year alone; the older ones, consecutive from the newest, in groups of at
+    least `shard_articles` articles; a last group smaller than that joins the one before."""
+    ten = {str(year): 1000 for year in range(2016, 2026)}
+    assert group_years(ten, 2500) == [("2025",), ("2024", "2023", "2022"),
+                                      ("2021", "2020", "2019"), ("2018", "2017", "2016")]
+    # 2017 and 2016 (2,000 articles) are too few for a shard: they join 2018-2020.
+    eight = {str(year): 1000 for year in range(2016, 2024)}
+    assert group_years(eight, 2500) == [("2023",), ("2022", "2021", "2020"),
+                                        ("2019", "2018", "2017", "2016")]
+    # A small site: the newest year, and every older year together however few they are.
+    small = {"2019": 1, "2023": 3, "2024": 4, "2022": 1}
+    assert group_years(small, 2500) == [("2024",), ("2023", "2022", "2019")]
+    assert group_years(small, 2) == [("2024",), ("2023",), ("2022", "2019")]
+    assert group_years(small, 3) == [("2024",), ("2023", "2022", "2019")]
+    # One article a shard: one bundle per year, as before the grouping.
+    assert group_years(small, 1) == [("2024",), ("2023",), ("2022",), ("2019",)]
+    # Uneven years: a big year is a shard alone; years without articles make no gap; the
+    # 30 articles of 2014 join 2015-2021.
+    assert group_years({"2024": 10, "2023": 5000, "2021": 100, "2015": 2400, "2014": 30},
+                       2500) == [("2024",), ("2023",), ("2021", "2015", "2014")]
+    assert group_years({"2024": 7}, 2500) == [("2024",)] and group_years({}, 2500) == []
+    assert [shard_name(group) for group in group_years(ten, 2500)] == \
+        ["2025", "2022-2024", "2019-2021", "2016-2018"]
+    # The search page is told the same shards the index is made of.
+    bundles, words = bundle_paths("/pagefind/", ["2019", "2024", "2023", "2024", "2022"], 2)
+    assert bundles == [
+        {"path": "pagefind/2024/", "name": "2024", "years": ["2024"], "articles": 2},
+        {"path": "pagefind/2019-2023/", "name": "2019-2023", "years": ["2023", "2022", "2019"],
+         "articles": 3}]
+    assert words == "pagefind/tu-vung/"
+
+
+@pytest.mark.parametrize("value", [0, -5, "100", 2.5, True, None])
+def test_shard_articles_must_be_a_positive_integer(value):
+    with pytest.raises(SearchIndexFailed, match="shard_articles"):
+        settings_of({"SEARCH_INDEX": {"shard_articles": value}})
+    assert settings_of({"SEARCH_INDEX": {"shard_articles": 1}})["shard_articles"] == 1
+    assert settings_of({})["shard_articles"] == 2500
+
+
 # --- the built index --------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -254,19 +300,20 @@ def fragments(folder: Path) -> list[dict]:
 
 
 def test_the_build_indexes_exactly_the_published_articles(site):
-    # One bundle per year of the published articles (the hidden article and the draft are
-    # 2024 too), each holding exactly that year's articles, and the bundle of their words.
+    # One bundle per shard of the published articles' years (the hidden article and the draft
+    # are 2024 too), each holding exactly its years' articles, and the bundle of their words.
     assert sorted(path.name for path in (site.output / "pagefind").iterdir()) == \
-        sorted([*YEARS, WORDS])
+        sorted([*SHARDS, WORDS])
     count = 0
-    for year in YEARS:
-        entry = json.loads(site.read(f"pagefind/{year}/pagefind-entry.json"))
+    for name, years in SHARDS.items():
+        entry = json.loads(site.read(f"pagefind/{name}/pagefind-entry.json"))
         count += entry["languages"]["vi"]["page_count"]
-        shard = fragments(site.output / "pagefind" / year)
+        shard = fragments(site.output / "pagefind" / name)
         assert len(shard) == entry["languages"]["vi"]["page_count"]
-        assert {fragment["filters"]["year"][0] for fragment in shard} == {year}
+        # The year stays a filter of each record: the page's filter `nam` works in any shard.
+        assert {fragment["filters"]["year"][0] for fragment in shard} == set(years)
         # Pagefind's own search UIs are left out: the page never loads them.
-        assert not site.exists(f"pagefind/{year}/pagefind-ui.js")
+        assert not site.exists(f"pagefind/{name}/pagefind-ui.js")
     assert count == len(PUBLISHED)
     urls = {fragment["url"] for fragment in fragments(site.output / "pagefind")}
     assert urls == {f"/{slug}.html" for slug in PUBLISHED}
@@ -296,13 +343,14 @@ def test_the_index_holds_folded_text_and_the_marks_that_restore_it(site):
         assert not any(char.isalnum() for char in fragment["meta"]["marks"])
 
 
-def test_the_words_bundle_lists_each_years_words(site):
+def test_the_words_bundle_lists_each_shards_words(site):
     pages = {fragment["filters"]["shard"][0]: fragment
              for fragment in fragments(site.output / "pagefind" / WORDS)}
-    assert sorted(pages) == sorted(YEARS)
-    words = {year: set(page["content"].split()) for year, page in pages.items()}
+    assert sorted(pages) == sorted(SHARDS)
+    words = {shard: set(page["content"].split()) for shard, page in pages.items()}
     # Folded, lower case, once each; the hidden article's and the draft's words are not there.
-    assert {"dang", "bo", "nghi", "quyet"} <= words["2023"] and "dang" not in words["2019"]
+    assert {"dang", "bo", "nghi", "quyet", "gat", "lua"} <= words["2019-2023"]
+    assert "dang" not in words["2024"] and "gat" not in words["2024"]
     assert "doan" in words["2024"] and "khuoi" not in words["2024"]
     assert all(page["content"] == page["content"].lower() for page in pages.values())
     assert records.words_of(search_page(
@@ -323,7 +371,9 @@ def test_a_site_of_one_year_has_no_words_bundle(tmp_path):
 def test_the_old_index_is_removed_before_indexing(tmp_path):
     stale = [tmp_path / "output" / "pagefind" / "fragment" / "vi_cu.pf_fragment",
              tmp_path / "output" / "pagefind" / "2001" / "fragment" / "vi_cu.pf_fragment",
-             tmp_path / "output" / "pagefind" / "2024" / "fragment" / "vi_cu.pf_fragment"]
+             tmp_path / "output" / "pagefind" / "2024" / "fragment" / "vi_cu.pf_fragment",
+             # a year's bundle of the layout before years were grouped
+             tmp_path / "output" / "pagefind" / "2019" / "fragment" / "vi_cu.pf_fragment"]
     for path in stale:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"old")
@@ -332,7 +382,7 @@ def test_the_old_index_is_removed_before_indexing(tmp_path):
     assert site.ok, site.exception
     assert not any(path.exists() for path in stale)
     assert sorted(path.name for path in (site.output / "pagefind").iterdir()) == \
-        sorted([*YEARS, WORDS])
+        sorted([*SHARDS, WORDS])
     assert len(fragments(site.output / "pagefind")) == len(PUBLISHED)
     # Nothing is left of the folder the new index was assembled in.
     assert [path.name for path in site.output.glob(".pagefind*")] == []
@@ -372,10 +422,12 @@ def test_the_search_page_is_a_plain_get_form_with_filters(site):
     page = site.html("tim-kiem/index.html")
     form = page.find("form", attrs={"data-search-bundles": True})
     assert form["action"] == "/tim-kiem/" and form["method"] == "get"
-    # Every year's bundle, newest first: search.js loads the first and merges the others, and
-    # asks the words bundle which years to search.
-    assert form["data-search-bundles"].split() == [f"/pagefind/{year}/" for year in YEARS]
+    # Every shard's bundle, newest first: search.js loads the first and merges the others, and
+    # asks the words bundle which shards to search; it finds their articles by their years.
+    assert form["data-search-bundles"].split() == [f"/pagefind/{name}/" for name in SHARDS]
     assert form["data-search-words"] == "/pagefind/tu-vung/"
+    assert form["data-search-years"].split() == [",".join(years) for years in SHARDS.values()]
+    assert form["data-search-articles"].split() == ["4", "5"]
     assert form.find("input", attrs={"name": "q"})["id"] == "tu-khoa"
     assert page.find("label", attrs={"for": "tu-khoa"}).get_text(strip=True) == "Từ khóa"
     categories = [option["value"] for option in form.find("select", id="loc-chuyen-muc")("option")]
@@ -481,6 +533,31 @@ def test_query_table(page, server, originals, case):
     for slug, excerpt in zip(found, page.locator(".search-result-excerpt").all_inner_texts(),
                              strict=True):
         assert excerpt and excerpt in originals[slug][1], (slug, excerpt)
+
+
+@pytest.fixture(scope="module")
+def finer(tmp_path_factory):
+    """The same site in three shards (2024, 2023, 2019-2022): the words bundle then tells
+    three bundles apart, one of them of two years with a gap between."""
+    site = build(tmp_path_factory.mktemp("search-finer"), scenario("search_site"),
+                 {**search_settings(), "SEARCH_INDEX": {"shard_articles": 2}})
+    assert site.ok, site.exception
+    assert sorted(path.name for path in (site.output / "pagefind").iterdir()) == \
+        ["2019-2022", "2023", "2024", WORDS]
+    return site
+
+
+@pytest.mark.browser
+def test_the_query_table_in_finer_shards(page, finer):
+    with serve(finer.output) as base:
+        for query, must, must_not in QUERIES:
+            status, found = search(page, base, query)
+            assert (must or set()) <= set(found), (query, found)
+            assert not must_not & set(found), (query, found)
+            assert found or must is None or not must, (query, status)
+        # The year filter picks one year of a shard of several.
+        assert search(page, base, "tuoi tre", nam="2019")[1] == ["ngay-dang-khong-duoc-tim"]
+        assert search(page, base, "tuoi tre", nam="2022")[1] == []
 
 
 @pytest.mark.browser

@@ -1,10 +1,12 @@
-"""The index is one Pagefind bundle per year, each cached by the digest of its records, and made
-beside the rendering in a forked process (plugins/search_index, docs/search.md).
+"""The index is one Pagefind bundle per shard (the newest year alone, older years grouped),
+each cached by the digest of its records, and made beside the rendering in a forked process
+(plugins/search_index, docs/search.md).
 
 An unchanged rebuild runs Pagefind not at all and links the cached bundles into the output; an
-edit re-indexes its year only; an article deleted or hidden leaves its year's bundle; a record
-is made again only when its article changed; a failing Pagefind fails the build; and a build
-that fails while the index is being made leaves no process behind and no index in the output.
+edit re-indexes its shard only (in an old year, its group of years only); an article deleted or
+hidden leaves its shard's bundle; a record is made again only when its article changed; a
+failing Pagefind fails the build; and a build that fails while the index is being made leaves
+no process behind and no index in the output.
 """
 
 import contextlib
@@ -27,9 +29,10 @@ from conftest import PROJECT, build, scenario
 
 from tools.search import search_settings
 
-YEARS = ["2024", "2023", "2022", "2019"]
-WORDS = "tu-vung"  # the bundle of the years' words
-BUNDLES = [*YEARS, WORDS]
+# The newest year alone, the older ones together (far fewer than `shard_articles` articles).
+SHARDS = ["2024", "2019-2023"]
+WORDS = "tu-vung"  # the bundle of the shards' words
+BUNDLES = [*SHARDS, WORDS]
 
 
 def plugin_module(name: str):
@@ -65,11 +68,11 @@ def count(runs: Path) -> int:
 class Builds:
     """Builds of one content folder into new outputs, sharing one cache."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, **settings):
         self.root = root
         self.content = root / "content"
         shutil.copytree(scenario("search_site"), self.content)
-        self.settings = {**search_settings(), "CACHE_PATH": str(root / "cache")}
+        self.settings = {**search_settings(), "CACHE_PATH": str(root / "cache"), **settings}
         self.number = 0
 
     def __call__(self):
@@ -93,21 +96,21 @@ def outcome():
     return plugin_module("indexer")._state.outcome
 
 
-def indexed_years() -> list[str]:
-    return [shard["year"] for shard in outcome().shards if shard["indexed"]]
+def indexed_shards() -> list[str]:
+    return [shard["name"] for shard in outcome().shards if shard["indexed"]]
 
 
-def inodes(site, year: str) -> dict[str, int]:
-    folder = site.output / "pagefind" / year
+def inodes(site, shard: str) -> dict[str, int]:
+    folder = site.output / "pagefind" / shard
     return {str(path.relative_to(folder)): path.stat().st_ino
             for path in folder.rglob("*") if path.is_file()}
 
 
-def urls(site, year: str) -> set[str]:
+def urls(site, shard: str) -> set[str]:
     import gzip
 
     found = set()
-    for path in (site.output / "pagefind" / year / "fragment").glob("*.pf_fragment"):
+    for path in (site.output / "pagefind" / shard / "fragment").glob("*.pf_fragment"):
         data = gzip.decompress(path.read_bytes())
         found.add(json.loads(data[len(b"pagefind_dcd"):])["url"])
     return found
@@ -121,31 +124,31 @@ def bundles_on_the_page(site) -> list[str]:
 def test_an_unchanged_rebuild_runs_pagefind_no_more(tmp_path, runs):
     builds = Builds(tmp_path)
     first = builds()
-    assert count(runs) == len(BUNDLES) and indexed_years() == BUNDLES
+    assert count(runs) == len(BUNDLES) and indexed_shards() == BUNDLES
     again = builds()
-    assert count(runs) == len(BUNDLES) and indexed_years() == []
+    assert count(runs) == len(BUNDLES) and indexed_shards() == []
     assert outcome().records_made == 0 and outcome().records_cached == 9
-    for year in BUNDLES:
+    for shard in BUNDLES:
         # The very same files: hard links to the cached bundle, not copies.
-        assert inodes(again, year) == inodes(first, year)
-        assert (again.output / "pagefind" / year / "pagefind.js").stat().st_nlink >= 3
+        assert inodes(again, shard) == inodes(first, shard)
+        assert (again.output / "pagefind" / shard / "pagefind.js").stat().st_nlink >= 3
 
 
-def test_an_edit_reindexes_its_year_only(tmp_path, runs):
+def test_an_edit_reindexes_its_shard_only(tmp_path, runs):
     builds = Builds(tmp_path)
     first = builds()
-    # Words the year has already: its bundle only.
+    # Words the shard has already: its bundle only.
     builds.edit("dang-bo-hoc-nghi-quyet.md", "Đảng bộ", "Đảng bộ, cán bộ")
     edited = builds()
-    assert count(runs) == len(BUNDLES) + 1 and indexed_years() == ["2023"]
+    assert count(runs) == len(BUNDLES) + 1 and indexed_shards() == ["2019-2023"]
     assert outcome().records_made == 1
-    for year in BUNDLES:
-        same = inodes(edited, year) == inodes(first, year)
-        assert same == (year != "2023"), year
-    # A new word: the year's bundle and the words bundle.
+    for shard in BUNDLES:
+        same = inodes(edited, shard) == inodes(first, shard)
+        assert same == (shard != "2019-2023"), shard
+    # A new word: the shard's bundle and the words bundle.
     builds.edit("dang-bo-hoc-nghi-quyet.md", "Đảng bộ", "Đảng bộ phường Hợp Giang")
     builds()
-    assert count(runs) == len(BUNDLES) + 3 and indexed_years() == ["2023", WORDS]
+    assert count(runs) == len(BUNDLES) + 3 and indexed_shards() == ["2019-2023", WORDS]
     # Only this build's bundles, words and records stay in the cache.
     digests = [shard["digest"] for shard in outcome().shards]
     assert sorted(path.name for path in builds.cache.iterdir()) == sorted(
@@ -154,21 +157,47 @@ def test_an_edit_reindexes_its_year_only(tmp_path, runs):
         assert len(pickle.load(stream)["records"]) == 9
 
 
-def test_a_hidden_or_deleted_article_leaves_its_year(tmp_path, runs):
+def test_an_edit_in_an_old_year_reindexes_its_group_only(tmp_path, runs):
+    # Shards of at least two articles: 2024 (the newest, alone), 2023 (three articles), and
+    # 2019-2022 (one article each).
+    builds = Builds(tmp_path, SEARCH_INDEX={"shard_articles": 2})
+    shards = ["2024", "2023", "2019-2022", WORDS]
+    first = builds()
+    assert count(runs) == len(shards) and indexed_shards() == shards
+    assert bundles_on_the_page(first) == ["/pagefind/2024/", "/pagefind/2023/",
+                                          "/pagefind/2019-2022/"]
+    assert urls(first, "2019-2022") == {"/ngay-dang-khong-duoc-tim.html",
+                                        "/chuyen-muc-khong-duoc-tim.html"}
+    # The oldest article, with words its shard has already: that shard's bundle only.
+    builds.edit("ngay-dang-khong-duoc-tim.md", "gặt lúa trước lũ", "gặt lúa, gặt lúa trước lũ")
+    edited = builds()
+    assert count(runs) == len(shards) + 1 and indexed_shards() == ["2019-2022"]
+    assert outcome().records_made == 1
+    for shard in shards:
+        same = inodes(edited, shard) == inodes(first, shard)
+        assert same == (shard != "2019-2022"), shard
+
+
+def test_a_hidden_or_deleted_article_leaves_its_shard(tmp_path, runs):
     builds = Builds(tmp_path)
     first = builds()
-    assert "/dan-ca-chi-co-d-thuong.html" in urls(first, "2023")
+    assert "/dan-ca-chi-co-d-thuong.html" in urls(first, "2019-2023")
     builds.edit("dan-ca-chi-co-d-thuong.md", "Chuyên mục:", "Trạng thái: ẩn\nChuyên mục:")
-    # The only article of 2019: its year's bundle goes with it.
+    # The only article of 2019: its year leaves the shard, which is now 2022-2023.
     (builds.content / "ngay-dang-khong-duoc-tim.md").unlink()
     changed = builds()
-    assert indexed_years() == ["2023", WORDS] and count(runs) == len(BUNDLES) + 2
-    assert "/dan-ca-chi-co-d-thuong.html" not in urls(changed, "2023")
-    assert urls(changed, "2023") == {"/dang-bo-hoc-nghi-quyet.html",
-                                     "/tu-roi-khong-thanh-cum.html"}
-    assert not (changed.output / "pagefind" / "2019").exists()
-    assert bundles_on_the_page(changed) == ["/pagefind/2024/", "/pagefind/2023/",
-                                            "/pagefind/2022/"]
+    assert indexed_shards() == ["2022-2023", WORDS] and count(runs) == len(BUNDLES) + 2
+    assert urls(changed, "2022-2023") == {"/dang-bo-hoc-nghi-quyet.html",
+                                          "/tu-roi-khong-thanh-cum.html",
+                                          "/chuyen-muc-khong-duoc-tim.html"}
+    assert not (changed.output / "pagefind" / "2019-2023").exists()
+    assert bundles_on_the_page(changed) == ["/pagefind/2024/", "/pagefind/2022-2023/"]
+    # A shard left without articles loses its bundle and its place on the page.
+    for name in ("dang-bo-hoc-nghi-quyet", "tu-roi-khong-thanh-cum", "chuyen-muc-khong-duoc-tim"):
+        (builds.content / f"{name}.md").unlink()
+    alone = builds()
+    assert sorted(path.name for path in (alone.output / "pagefind").iterdir()) == ["2024"]
+    assert bundles_on_the_page(alone) == ["/pagefind/2024/"]
 
 
 def test_a_damaged_records_cache_is_made_again(tmp_path, runs):
@@ -177,7 +206,7 @@ def test_a_damaged_records_cache_is_made_again(tmp_path, runs):
     (builds.cache / "records.pickle").write_bytes(b"\x80\x05 not a pickle")
     builds()
     # The records are made again, and are the same: every year's bundle is still good.
-    assert outcome().records_made == 9 and indexed_years() == []
+    assert outcome().records_made == 9 and indexed_shards() == []
     assert count(runs) == len(BUNDLES)
     with (builds.cache / "records.pickle").open("rb") as stream:
         assert len(pickle.load(stream)["records"]) == 9
@@ -193,8 +222,10 @@ def test_a_failing_pagefind_fails_the_build(tmp_path, monkeypatch):
     assert "Không tạo được chỉ mục tìm kiếm (Pagefind)" in str(site.exception)
     assert "Pagefind hỏng" in str(site.exception)
     assert not (site.output / "pagefind").exists()
+    # No bundle, whole or half made, is left in the cache (the records and the shards' lists
+    # of words, made while Pagefind ran, are good and may stay).
     assert not [path for path in (tmp_path / "cache" / "search-index").iterdir()
-                if path.name != "records.pickle"]
+                if path.name != "records.pickle" and not path.name.endswith(".words")]
 
 
 # A build in its own process whose Pagefind never ends (it notes its pid and sleeps), and
@@ -274,8 +305,8 @@ def test_bundles_are_linked_from_the_cache_or_copied(tmp_path, monkeypatch):
                  "pagefind-ui.js"):
         (bundle / name).parent.mkdir(parents=True, exist_ok=True)
         (bundle / name).write_text(name)
-    outcome = shards.Outcome(shards=[{"year": "2024", "digest": "abc", "articles": 1,
-                                      "indexed": True}])
+    outcome = shards.Outcome(shards=[{"name": "2024", "years": ["2024"], "digest": "abc",
+                                      "articles": 1, "indexed": True}])
     assert shards.publish(outcome, cache, output / "pagefind") == 0
     linked = output / "pagefind" / "2024"
     assert (linked / "fragment/x.pf_fragment").stat().st_ino == \

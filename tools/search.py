@@ -2,10 +2,13 @@
 and how long a search takes, on a generated site of N articles (tools/bench.py's corpus).
 
 `invoke search-bench --articles 10000` builds that site with the search plugin (one bundle per
-year and the bundle of their words), indexes the same pages again as one bundle (the layout
-before the index was split by year) and as one bundle the way Pagefind alone would (`đ` kept as
-it is), then runs searches in headless Chromium, each from an empty cache: through the search
-page on the split index, and straight on each single bundle.
+shard, a group of years, and the bundle of their words; `--shard-articles 1` gives one bundle
+per year, the layout before years were grouped), times making that index from an empty cache,
+from a full one and after an edit of the oldest article (for the grouped layout and for one
+bundle per year), indexes the same pages again as one bundle (the layout before the index was
+split) and as one bundle the way Pagefind alone would (`đ` kept as it is), then runs searches
+in headless Chromium, each from an empty cache: through the search page on the split index,
+and straight on each single bundle.
 The helpers here (settings, a local HTTP server, Chromium) are what tests/test_search.py uses.
 """
 
@@ -137,13 +140,17 @@ def bundle_stats(folder: Path) -> dict:
 
 # --- building -----------------------------------------------------------------------------------
 
-def build_site(content: Path, output: Path) -> dict:
-    """Build `content` in this process with search on; returns timings."""
+def build_site(content: Path, output: Path, shard_articles: int | None = None) -> dict:
+    """Build `content` in this process with search on (SEARCH_INDEX["shard_articles"] as
+    given, else the project's); returns timings."""
     from pelican import Pelican
-    from pelican.settings import read_settings
+    from pelican.settings import get_settings_from_file, read_settings
 
-    settings = read_settings(str(SETTINGS_FILE), override={
-        "PATH": str(content), "OUTPUT_PATH": str(output), **search_settings()})
+    override = {"PATH": str(content), "OUTPUT_PATH": str(output), **search_settings()}
+    if shard_articles is not None:
+        index = get_settings_from_file(str(SETTINGS_FILE)).get("SEARCH_INDEX") or {}
+        override["SEARCH_INDEX"] = {**index, "shard_articles": shard_articles}
+    settings = read_settings(str(SETTINGS_FILE), override=override)
     started = time.perf_counter()
     Pelican(settings).run()
     total = time.perf_counter() - started
@@ -196,19 +203,36 @@ def time_indexing(articles, bundle: Path) -> float:
     return time.perf_counter() - started
 
 
-def time_split_indexing(articles, cache: Path, workers: int) -> dict:
-    """The index split by year from an empty cache (records made, every bundle made), then
-    again from the filled cache, as the plugin does in its background process."""
+# Appended to the oldest article: words every shard has (its own title), then a word no
+# article has, which makes the words bundle again too.
+NEW_WORD = "Khuổi Nậm Pắc"
+
+
+def time_split_indexing(articles, cache: Path, workers: int, shard_articles: int) -> dict:
+    """The split index as the plugin makes it in its background process: from an empty cache
+    (records made, every bundle made), again from the filled cache, then after an edit of the
+    oldest article, with words its shard has, then with a new word. Seconds and the bundles
+    made for each."""
+    import dataclasses
+
     from plugins.search_index.indexer import entry_of
     from plugins.search_index.shards import make_index
 
     shutil.rmtree(cache, ignore_errors=True)
     entries = [entry_of(article) for article in articles]
-    timings = {}
-    for run in ("cold", "cached"):
+    oldest = min(range(len(entries)), key=lambda number: entries[number].date)
+    entry = entries[oldest]
+    edits = {"cold": entries, "cached": entries}
+    for run, added in (("edited", entry.title), ("new_word", NEW_WORD)):
+        edits[run] = [*entries[:oldest], dataclasses.replace(
+            entry, body_html=f"{entry.body_html}<p>{added}</p>"), *entries[oldest + 1:]]
+    timings = {"shard_articles": shard_articles, "oldest": f"{entry.date:%d/%m/%Y}"}
+    for run, edited in edits.items():
         started = time.perf_counter()
-        make_index(entries, cache, workers)
+        outcome = make_index(edited, cache, workers, shard_articles=shard_articles)
         timings[run] = round(time.perf_counter() - started, 1)
+        timings[f"{run}_made"] = [shard["name"] for shard in outcome.shards if shard["indexed"]]
+    timings["shards"] = {shard["name"]: shard["articles"] for shard in outcome.shards}
     return timings
 
 
@@ -276,20 +300,31 @@ def measure_engine(context, base: str, bundle: str, query: str) -> dict:
             "bytes": sum(sizes)}
 
 
-def run(count: int, workdir: Path, queries=BENCH_QUERIES) -> dict:
-    from plugins.search_index.indexer import workers_of
+def run(count: int, workdir: Path, queries=BENCH_QUERIES,
+        shard_articles: int | None = None) -> dict:
+    from plugins.search_index.indexer import settings_of, workers_of
     from plugins.search_index.records import fold_text
     from tools.bench import make_articles, write_corpus, write_ours
 
     content, output = workdir / "content", workdir / "output"
     write_corpus(make_articles(count), content, write_ours)
-    built = build_site(content, output)
+    built = build_site(content, output, shard_articles)
     articles = built_articles()
     ours = bundle_stats(output / "pagefind")
     alone_seconds = index_alone(articles, output / "pagefind-alone")
     single_seconds = time_indexing(articles, output / "pagefind-single")
-    split_seconds = time_split_indexing(articles, workdir / "cache-again",
-                                        workers_of({"NEWS_WORKERS": 0}))
+    workers = workers_of({"NEWS_WORKERS": 0})
+    if shard_articles is None:
+        from pelican.settings import get_settings_from_file
+
+        shard_articles = settings_of(get_settings_from_file(str(SETTINGS_FILE)))[
+            "shard_articles"]
+    # The layout built, and one bundle per year to compare its edits with (when it differs).
+    split_seconds = [time_split_indexing(articles, workdir / "cache-again", workers,
+                                         shard_articles)]
+    if shard_articles != 1:
+        split_seconds.append(time_split_indexing(articles, workdir / "cache-again", workers, 1))
+    shutil.rmtree(workdir / "cache-again", ignore_errors=True)
     searches, engines = [], []
     with serve(output) as base, chromium() as context:
         for query in queries:
@@ -310,14 +345,20 @@ def run(count: int, workdir: Path, queries=BENCH_QUERIES) -> dict:
 
 def table(result: dict) -> str:
     seconds = result["index_seconds"]
-    lines = [f"{result['articles']} bài; dựng {result['build_seconds']} s; lập chỉ mục theo năm "
-             f"{seconds['split']['cold']} s (bộ đệm trống), {seconds['split']['cached']} s "
-             f"(đủ bộ đệm); một gói: {seconds['single']} s; "
-             f"Pagefind một mình: {seconds['alone']} s",
-             f"chỉ mục: {result['index']['total_bytes'] / 1e6:.1f} MB, "
-             f"{result['index']['files']} tệp, {result['index']['bundles']} gói "
-             f"(một gói: {result['index_single']['total_bytes'] / 1e6:.1f} MB; "
-             f"Pagefind một mình: {result['index_alone']['total_bytes'] / 1e6:.1f} MB)"]
+    lines = [f"{result['articles']} bài; dựng {result['build_seconds']} s; một gói: "
+             f"{seconds['single']} s; Pagefind một mình: {seconds['alone']} s"]
+    for split in seconds["split"]:
+        lines.append(
+            f"chia phần (shard_articles={split['shard_articles']}: "
+            + ", ".join(f"{name} {articles}" for name, articles in split["shards"].items())
+            + f"): bộ đệm trống {split['cold']} s, đủ bộ đệm {split['cached']} s; "
+            f"sửa bài cũ nhất ({split['oldest']}) {split['edited']} s "
+            f"(lập lại {', '.join(split['edited_made']) or 'không'}), thêm từ mới "
+            f"{split['new_word']} s (lập lại {', '.join(split['new_word_made']) or 'không'})")
+    lines.append(f"chỉ mục: {result['index']['total_bytes'] / 1e6:.1f} MB, "
+                 f"{result['index']['files']} tệp, {result['index']['bundles']} gói "
+                 f"(một gói: {result['index_single']['total_bytes'] / 1e6:.1f} MB; "
+                 f"Pagefind một mình: {result['index_alone']['total_bytes'] / 1e6:.1f} MB)")
     for kind, group in result["index"]["groups"].items():
         lines.append(f"  {kind:10} {group['files']:6d} tệp {group['bytes'] / 1e3:10.0f} kB "
                      f"(tb {group['mean_bytes']} B)")
@@ -330,7 +371,7 @@ def table(result: dict) -> str:
                      f"{following / 1e3:11.0f} {search['first_result_seconds']:10.2f} "
                      f"{search['next_result_seconds']:10.2f}")
     lines.append("một lần tìm, chỉ tính tệp của Pagefind (không nén thêm): "
-                 "theo năm (trang tìm kiếm) / một gói / giữ dấu")
+                 "chia phần (trang tìm kiếm) / một gói / giữ dấu")
     singles = [engine for engine in result["engines"] if engine["bundle"] == "pagefind-single"]
     alones = [engine for engine in result["engines"] if engine["bundle"] == "pagefind-alone"]
     for search, single, alone in zip(result["searches"], singles, alones, strict=True):
@@ -344,14 +385,17 @@ def search_bench_task():
     from invoke import task
 
     @task(help={"articles": "how many generated articles (10000)",
-                "workdir": "where the corpus and the site go (/tmp/tintuc-search-bench)"})
-    def search_bench(c, articles=10000, workdir="/tmp/tintuc-search-bench"):
+                "workdir": "where the corpus and the site go (/tmp/tintuc-search-bench)",
+                "shard-articles": "SEARCH_INDEX['shard_articles'] for the site (the project's; "
+                                  "1: one bundle per year)"})
+    def search_bench(c, articles=10000, workdir="/tmp/tintuc-search-bench", shard_articles=0):
         """Measure search: index size, bytes per search, search time (docs/search.md)."""
         if str(PROJECT) not in sys.path:
             sys.path.insert(0, str(PROJECT))
-        result = run(int(articles), Path(workdir))
+        result = run(int(articles), Path(workdir), shard_articles=int(shard_articles) or None)
         print(table(result))
-        out = PROJECT / "bench-results" / f"search-{articles}.json"
+        suffix = f"-shards-{shard_articles}" if int(shard_articles) else ""
+        out = PROJECT / "bench-results" / f"search-{articles}{suffix}.json"
         out.parent.mkdir(exist_ok=True)
         out.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
         print(f"JSON: {out.relative_to(PROJECT)}")

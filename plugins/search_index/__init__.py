@@ -1,5 +1,6 @@
 """Search (CONTRACT §6, issue 7): a Pagefind index of the published articles, at every build,
-one bundle per year, made beside the rendering (docs/search.md)."""
+one bundle per shard of years (the newest alone, older ones grouped), made beside the
+rendering (docs/search.md)."""
 
 from pelican import signals
 

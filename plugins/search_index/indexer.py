@@ -1,16 +1,17 @@
 """Building the Pagefind index during every Pelican build (docs/search.md).
 
 1. `article_generator_finalized`: the published articles are noted, and the search page is
-   told its bundles: `search_bundles`, one per year, newest first, and `search_words`, the
-   bundle of the years' words (None for a site of one year).
+   told its bundles: `search_bundles`, one per shard (the newest year alone, older years in
+   groups of at least `shard_articles` articles: shards.group_years), newest first, and
+   `search_words`, the bundle of the shards' words (None for a site of one shard).
 2. `all_generators_finalized`: the articles are final (the photos plugin has rewritten their
    content; text extraction ignores tags anyway). The index is made from here on in a forked
    process (job.py) while Pelican renders the pages: records from the cache or made, and
-   Pagefind run for each year whose records changed, and for the words bundle when a year's
-   words changed (shards.py).
+   Pagefind run for each shard whose records changed, and for the words bundle when a
+   shard's words changed (shards.py).
 3. `finalized`: the job is joined (its failure fails the build) and the bundles are linked
-   into `OUTPUT_PATH/<folder>/<year>/`. The old index there is replaced as a whole: an article
-   deleted or hidden since the last build is findable no more.
+   into `OUTPUT_PATH/<folder>/<shard>/` (`2024/`, `2016-2019/`). The old index there is
+   replaced as a whole: an article deleted or hidden since the last build is findable no more.
 
 With `NEWS_WORKERS = 1` (everything in one process) the index is made at `finalized` instead.
 
@@ -28,6 +29,7 @@ from pathlib import Path
 from .job import ForkedJob, JobFailed, die_with_parent
 from .records import SearchPage
 from .shards import (
+    SHARD_ARTICLES,
     WORDS,
     Entry,
     Outcome,
@@ -45,9 +47,13 @@ SETTING = "SEARCH_INDEX"
 DEFAULTS = {
     # False builds no index (the search page then says it cannot search).
     "enabled": True,
-    # The bundles' folder inside OUTPUT_PATH (one subfolder per year); the search page loads
+    # The bundles' folder inside OUTPUT_PATH (one subfolder per shard); the search page loads
     # them from SITEURL.
     "folder": "pagefind",
+    # The fewest articles in a shard of older years (the newest year is a shard of its own):
+    # fewer, bigger shards make a reader's first search lighter, smaller ones an edit in an
+    # old year quicker to index (docs/search.md).
+    "shard_articles": SHARD_ARTICLES,
 }
 CACHE_FOLDER = "search-index"
 
@@ -71,6 +77,12 @@ def settings_of(settings: dict) -> dict:
     folder = Path(str(config["folder"]))
     if folder.is_absolute() or ".." in folder.parts or not folder.parts:
         raise SearchIndexFailed(f"{SETTING}[\"folder\"] phải là một thư mục con của OUTPUT_PATH.")
+    shard_articles = config["shard_articles"]
+    if isinstance(shard_articles, bool) or not isinstance(shard_articles, int) \
+            or shard_articles < 1:
+        raise SearchIndexFailed(f"{SETTING}[\"shard_articles\"] phải là một số nguyên dương "
+                                f"(số bài ít nhất của một phần chỉ mục), không phải "
+                                f"{shard_articles!r}.")
     return config
 
 
@@ -105,7 +117,8 @@ def collect_articles(generator) -> None:
     if config["enabled"]:
         # Written into the search page: it loads the first bundle and merges the others.
         bundles, words = bundle_paths(config["folder"],
-                                      (f"{article.date:%Y}" for article in _state.articles))
+                                      (f"{article.date:%Y}" for article in _state.articles),
+                                      config["shard_articles"])
         generator.context["search_bundles"] = bundles
         generator.context["search_words"] = words
 
@@ -130,7 +143,8 @@ def page_of(article) -> SearchPage:
 def _make(settings: dict, articles: list, in_child: bool) -> dict:
     entries = [entry_of(article) for article in articles]
     outcome = make_index(entries, cache_of(settings), workers_of(settings),
-                         preexec=die_with_parent if in_child else None)
+                         preexec=die_with_parent if in_child else None,
+                         shard_articles=settings_of(settings)["shard_articles"])
     return outcome.as_dict()
 
 
@@ -176,14 +190,15 @@ def write_index(pelican) -> None:
     bundle = Path(settings["OUTPUT_PATH"]).resolve() / config["folder"]
     copied = publish(outcome, cache_of(settings), bundle)
     _state.outcome = outcome
-    indexed = [shard["year"] for shard in outcome.shards if shard["indexed"]]
-    years = [shard for shard in outcome.shards if shard["year"] != WORDS]
+    indexed = [shard["name"] for shard in outcome.shards if shard["indexed"]]
+    shards = [shard for shard in outcome.shards if shard["name"] != WORDS]
     logger.info(
-        "Chỉ mục tìm kiếm: %d bài, %d năm (lập lại: %s; %d bản ghi mới, %d từ bộ đệm); "
+        "Chỉ mục tìm kiếm: %d bài, %d phần (%s; lập lại: %s; %d bản ghi mới, %d từ bộ đệm); "
         "bản ghi %.1f giây, cả thảy %.1f giây (CPU %.1f giây)%s; chờ ở cuối %.1f giây; "
         "đưa vào %s %.1f giây%s",
-        outcome.records_made + outcome.records_cached, len(years),
-        ", ".join(indexed) or "không năm nào", outcome.records_made, outcome.records_cached,
+        outcome.records_made + outcome.records_cached, len(shards),
+        ", ".join(shard["name"] for shard in shards), ", ".join(indexed) or "không phần nào",
+        outcome.records_made, outcome.records_cached,
         outcome.seconds.get("records", 0), outcome.seconds.get("total", 0),
         outcome.seconds.get("cpu", 0),
         f" (chạy nền từ {background:.1f} giây trước)" if background else "", waited, bundle,

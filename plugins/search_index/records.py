@@ -287,14 +287,14 @@ def search_page(*, save_as: str, title: str, lead_html: str, body_html: str, tag
     return SearchPage(save_as=save_as, html=page)
 
 
-# --- the words of a year ----------------------------------------------------------------------
+# --- the words of a shard ---------------------------------------------------------------------
 #
 # Pagefind matches a query word that no indexed word starts with by the longest indexed word
-# that starts it (a typo still finds something). With one index per year, that would happen
-# in every year lacking the word: `dang` would find `dân` in a year without `Đảng`. So a small
-# bundle of its own holds one page per year, listing that year's searched words: searched
-# with the reader's query, it says which years match it as one index of the whole site would
-# (docs/search.md), and only those years are then searched.
+# that starts it (a typo still finds something). With one index per shard (a group of years),
+# that would happen in every shard lacking the word: `dang` would find `dân` in a shard without
+# `Đảng`. So a small bundle of its own holds one page per shard, listing that shard's searched
+# words: searched with the reader's query, it says which shards match it as one index of the
+# whole site would (docs/search.md), and only those shards are then searched.
 
 _SEARCHED = re.compile(r'data-(?:title|tags)="([^"]*)"|<p>(.*?)</p>', re.S)
 # Taken off both ends of a word to list it once (`xa.`, `xa,` and `xa` are one word to
@@ -314,11 +314,12 @@ def words_of(page_html: str) -> set[str]:
     return words
 
 
-def words_page(year: str, words: Iterable[str]) -> str:
-    """The page of a year's words in the words bundle; its filter `shard` names the year."""
+def words_page(shard: str, words: Iterable[str]) -> str:
+    """The page of a shard's words in the words bundle; its filter `shard` names the shard
+    (`2024`, `2016-2019`: its bundle's folder)."""
     return (
         '<!DOCTYPE html>\n<html lang="vi">\n<head><meta charset="utf-8"><title>'
-        f"{html.escape(year)}</title></head>\n<body>\n"
-        f'<main data-pagefind-body data-pagefind-filter="shard:{html.escape(year)}">\n'
+        f"{html.escape(shard)}</title></head>\n<body>\n"
+        f'<main data-pagefind-body data-pagefind-filter="shard:{html.escape(shard)}">\n'
         f"<p>{html.escape(' '.join(sorted(words)), quote=False)}</p>\n</main>\n</body>\n</html>\n"
     )

@@ -1,4 +1,5 @@
-"""The search index as one Pagefind bundle per publication year, each made once and cached.
+"""The search index as a few Pagefind bundles, each a group of publication years (a shard),
+each made once and cached.
 
 No Pelican here: an article is an `Entry` (what its record is made of), and everything below
 works on those, a cache folder and an output folder.
@@ -7,12 +8,16 @@ works on those, a cache folder and an output folder.
   of their entry and of the code that makes them: an unchanged article's record is never
   made again. Entries no longer in the site are dropped; the file is replaced atomically and a
   damaged one is ignored (it is a cache, not state).
-- The records of one year are one shard. A shard's bundle lives in `CACHE/search-index/<digest
-  of its records>/`, so an edit re-indexes only its year, and a rebuild with nothing changed
-  runs Pagefind not at all. Pagefind writes into a temporary folder beside it, renamed into
-  place once complete: a cached bundle is always whole.
-- With several years, one more bundle holds each year's words (records.py says why): its
-  digest is that of the words, so it is made again only when a year's words change.
+- The years are grouped into shards (`group_years`): the newest year alone (new articles
+  land there, so the hourly rebuilds re-index only it), the older ones, consecutive, in groups
+  of at least `shard_articles` articles. Every shard costs a reader one index chunk per query
+  word, so fewer shards make a first search lighter; smaller ones make an edit cheaper.
+- A shard's bundle lives in `CACHE/search-index/<digest of its records>/`, so an edit
+  re-indexes only its shard, and a rebuild with nothing changed runs Pagefind not at all.
+  Pagefind writes into a temporary folder beside it, renamed into place once complete: a
+  cached bundle is always whole.
+- With several shards, one more bundle holds each shard's words (records.py says why): its
+  digest is that of the words, so it is made again only when a shard's words change.
 - Missing shards are indexed by several Pagefind processes at once (one per worker), as many
   as fit in a memory budget (Pagefind holds a whole shard in memory: ~125 kB per article).
 - The bundles reach the output as hard links (a copy when the cache is on another file
@@ -51,9 +56,11 @@ except PackageNotFoundError:  # run_pagefind explains what to install
     PAGEFIND_VERSION = "?"
 
 RECORDS_FILE = "records.pickle"
-# The words bundle (records.py): one page per year listing its words, beside the years'.
+# The words bundle (records.py): one page per shard listing its words, beside the shards'.
 WORDS = "tu-vung"
-WORDS_SUFFIX = ".words"  # CACHE/search-index/<digest of a year>.words: that year's words
+WORDS_SUFFIX = ".words"  # CACHE/search-index/<digest of a shard>.words: that shard's words
+# The fewest articles in a shard of older years (SEARCH_INDEX["shard_articles"]).
+SHARD_ARTICLES = 2500
 _TEMPORARY = ".tmp-"
 # Everything a record depends on besides its entry: the code that makes it and the Unicode
 # tables folding uses. A change to either makes every record again.
@@ -62,6 +69,7 @@ RECORDS_VERSION = hashlib.sha256(b"\0".join([
     platform.python_version().encode(),
 ])).hexdigest()[:16]
 # What a cached bundle holds besides Pagefind's output; change it to make every shard again.
+# (A version stamp: a shard of one year is the bundle of one year as before, so it stays.)
 SHARD_FORMAT = "2: one bundle per year and one of their words, Pagefind's own UIs left out"
 # Pagefind's own search UIs: the search page never loads them (about 0.4 MB per bundle).
 UNUSED_FILES = frozenset({
@@ -109,13 +117,49 @@ class Entry:
                            category=self.category, date=self.date)
 
 
+def group_years(counts: dict[str, int], shard_articles: int = SHARD_ARTICLES) \
+        -> list[tuple[str, ...]]:
+    """The shards of a site whose years have `counts` articles: each a tuple of years, newest
+    first, the shards too.
+
+    Walking the years from the newest: the newest is a shard of its own (new articles land
+    there, so a rebuild after them re-indexes only it); the older years are grouped,
+    consecutive, into shards of at least `shard_articles` articles, and a last group smaller
+    than that joins the group before it."""
+    years = sorted((year for year in counts if counts[year] > 0), reverse=True)
+    if not years:
+        return []
+    groups: list[list[str]] = []
+    group: list[str] = []
+    total = 0
+    for year in years[1:]:
+        group.append(year)
+        total += counts[year]
+        if total >= shard_articles:
+            groups.append(group)
+            group, total = [], 0
+    if group:
+        if groups:
+            groups[-1].extend(group)
+        else:
+            groups.append(group)
+    return [(years[0],), *(tuple(group) for group in groups)]
+
+
+def shard_name(years: Iterable[str]) -> str:
+    """The folder of a shard's bundle: `2024`, or `2016-2019` (its oldest and newest years)."""
+    ordered = sorted(years)
+    return ordered[0] if len(ordered) == 1 else f"{ordered[0]}-{ordered[-1]}"
+
+
 @dataclass
 class Shard:
-    year: str  # or WORDS for the words bundle
+    name: str  # shard_name(years), or WORDS for the words bundle
     pages: list[SearchPage]
     digest: str = ""
     indexed: bool = False  # made by this build (False: found in the cache)
     articles: int = 0
+    years: tuple[str, ...] = ()
 
     @property
     def size(self) -> int:
@@ -129,7 +173,8 @@ class Shard:
 class Outcome:
     """What a build of the index did; JSON-friendly (it crosses from a forked process)."""
 
-    # {"year", "digest", "articles", "indexed"}, newest year first, then the words bundle
+    # {"name", "years", "digest", "articles", "indexed"}, newest shard first, then the words
+    # bundle
     shards: list[dict] = field(default_factory=list)
     records_made: int = 0
     records_cached: int = 0
@@ -223,8 +268,8 @@ def _write_atomically(path: Path, text: str) -> None:
         raise
 
 
-def year_words(shard: Shard, cache: Path) -> list[str]:
-    """A year's searched words, sorted: from the cache, or read from its records."""
+def shard_words(shard: Shard, cache: Path) -> list[str]:
+    """A shard's searched words, sorted: from the cache, or read from its records."""
     path = cache / (shard.digest + WORDS_SUFFIX)
     try:
         return path.read_text(encoding="utf-8").split("\n")
@@ -238,17 +283,17 @@ def year_words(shard: Shard, cache: Path) -> list[str]:
     return words
 
 
-def words_shard(years: list[Shard], cache: Path) -> Shard:
-    """The words bundle as one more shard. Its digest is that of the years' words, so an edit
-    that brings no new word into its year leaves it as it is."""
-    words = {shard.year: year_words(shard, cache) for shard in years}
+def words_shard(shards: list[Shard], cache: Path) -> Shard:
+    """The words bundle as one more shard. Its digest is that of the shards' words, so an edit
+    that brings no new word into its shard leaves it as it is."""
+    words = {shard.name: shard_words(shard, cache) for shard in shards}
     digest = hashlib.sha256(f"pagefind {PAGEFIND_VERSION}\0{SHARD_FORMAT}\0{WORDS}\0".encode())
-    for year in sorted(words):
-        digest.update(f"{year}\0".encode() + "\n".join(words[year]).encode() + b"\0")
+    for name in sorted(words):
+        digest.update(f"{name}\0".encode() + "\n".join(words[name]).encode() + b"\0")
     shard = Shard(WORDS, [], digest.hexdigest()[:32])
     if not is_complete(cache / shard.digest):
-        shard.pages = [SearchPage(f"{year}.html", words_page(year, words[year]))
-                       for year in sorted(words)]
+        shard.pages = [SearchPage(f"{name}.html", words_page(name, words[name]))
+                       for name in sorted(words)]
     return shard
 
 
@@ -395,9 +440,10 @@ def forget_unused(cache: Path, keep: set[str], only_temporary: bool = False) -> 
 
 
 def make_index(entries: list[Entry], cache: Path, workers: int,
-               preexec: Callable[[], None] | None = None) -> Outcome:
-    """Every year's bundle, and the words bundle when there are several years, in `cache`
-    (made or found there); the rest of `cache` removed."""
+               preexec: Callable[[], None] | None = None,
+               shard_articles: int = SHARD_ARTICLES) -> Outcome:
+    """Every shard's bundle (group_years), and the words bundle when there are several
+    shards, in `cache` (made or found there); the rest of `cache` removed."""
     started, times = time.perf_counter(), os.times()
     cache.mkdir(parents=True, exist_ok=True)
     forget_unused(cache, set(), only_temporary=True)  # an interrupted build's: may be big
@@ -405,17 +451,21 @@ def make_index(entries: list[Entry], cache: Path, workers: int,
     years: dict[str, list[Entry]] = {}
     for entry in entries:
         years.setdefault(entry.year, []).append(entry)
+    groups = {group: [entry for year in group for entry in years[year]]
+              for group in group_years({year: len(group) for year, group in years.items()},
+                                       shard_articles)}
     shards: list[Shard] = []
     making = [0.0]
 
     def biggest_first():
-        # Pagefind's longest runs start first; the records of a year are made just before
-        # its Pagefind can start, while the years before are being indexed.
-        for year, group in sorted(years.items(), reverse=True, key=lambda item: sum(
+        # Pagefind's longest runs start first; the records of a shard are made just before
+        # its Pagefind can start, while the shards before are being indexed.
+        for group, members in sorted(groups.items(), reverse=True, key=lambda item: sum(
                 len(entry.body_html) + len(entry.lead_html) for entry in item[1])):
             begun = time.perf_counter()
-            shard = Shard(year, records.pages(sorted(group, key=lambda entry: entry.save_as)),
-                          articles=len(group))
+            shard = Shard(shard_name(group),
+                          records.pages(sorted(members, key=lambda entry: entry.save_as)),
+                          articles=len(members), years=group)
             shard.digest = shard_digest(shard.pages)
             shards.append(shard)
             making[0] += time.perf_counter() - begun
@@ -431,11 +481,11 @@ def make_index(entries: list[Entry], cache: Path, workers: int,
     records.save()
     forget_unused(cache, {shard.digest for shard in shards}
                   | {shard.digest + WORDS_SUFFIX for shard in shards})
-    shards.sort(key=lambda shard: shard.year, reverse=True)
-    shards.sort(key=lambda shard: shard.year == WORDS)  # newest year first, the words last
+    # newest shard first, the words last
+    shards.sort(key=lambda shard: (shard.name == WORDS, [-int(year) for year in shard.years]))
     return Outcome(
-        shards=[{"year": shard.year, "digest": shard.digest, "articles": shard.articles,
-                 "indexed": shard.indexed} for shard in shards],
+        shards=[{"name": shard.name, "years": list(shard.years), "digest": shard.digest,
+                 "articles": shard.articles, "indexed": shard.indexed} for shard in shards],
         records_made=records.made, records_cached=records.reused,
         seconds={"records": round(making[0], 2),
                  "total": round(time.perf_counter() - started, 2),
@@ -469,7 +519,7 @@ def _link_tree(source: Path, target: Path, linking: list[bool]) -> int:
 
 
 def publish(outcome: Outcome, cache: Path, bundle: Path) -> int:
-    """The shards' bundles as `bundle/<year>/`: assembled beside it, then renamed into place,
+    """The shards' bundles as `bundle/<name>/`: assembled beside it, then renamed into place,
     so `bundle` is either the old index or the whole new one. Returns how many files had to
     be copied rather than linked."""
     bundle.parent.mkdir(parents=True, exist_ok=True)
@@ -481,10 +531,10 @@ def publish(outcome: Outcome, cache: Path, bundle: Path) -> int:
         for shard in outcome.shards:
             source = cache / shard["digest"]
             if not is_complete(source):
-                raise SearchIndexFailed(f"Chỉ mục tìm kiếm năm {shard['year']} không có trong "
+                raise SearchIndexFailed(f"Chỉ mục tìm kiếm {shard['name']} không có trong "
                                         f"bộ đệm {source}: hãy dựng lại.")
-            (staging / shard["year"]).mkdir()
-            copied += _link_tree(source, staging / shard["year"], linking)
+            (staging / shard["name"]).mkdir()
+            copied += _link_tree(source, staging / shard["name"], linking)
         os.chmod(staging, 0o755)  # mkdtemp makes it 0700: the web server must read it
         shutil.rmtree(bundle, ignore_errors=True)
         os.rename(staging, bundle)
@@ -494,14 +544,18 @@ def publish(outcome: Outcome, cache: Path, bundle: Path) -> int:
     return copied
 
 
-def bundle_paths(folder: str, years: Iterable[str]) -> tuple[list[dict], str | None]:
-    """What the search page needs of the index: each year's bundle from the site's root, newest
-    first (the page loads the first and merges the others), with its year and its number of
-    articles; and the words bundle's path when there are several years (else None)."""
+def bundle_paths(folder: str, years: Iterable[str], shard_articles: int = SHARD_ARTICLES) \
+        -> tuple[list[dict], str | None]:
+    """What the search page needs of the index: each shard's bundle from the site's root,
+    newest first (the page loads the first and merges the others), with its name, its years
+    (newest first) and its number of articles; and the words bundle's path when there are
+    several shards (else None). The shards are make_index's: the same years, the same
+    group_years."""
     counts: dict[str, int] = {}
     for year in years:
         counts[year] = counts.get(year, 0) + 1
     folder = folder.strip("/")
-    bundles = [{"path": f"{folder}/{year}/", "year": year, "articles": counts[year]}
-               for year in sorted(counts, reverse=True)]
+    bundles = [{"path": f"{folder}/{shard_name(group)}/", "name": shard_name(group),
+                "years": list(group), "articles": sum(counts[year] for year in group)}
+               for group in group_years(counts, shard_articles)]
     return bundles, f"{folder}/{WORDS}/" if len(bundles) > 1 else None

@@ -6,10 +6,8 @@
 // so "doan", "Đoàn" and "đoàn" all find Đoàn; everything shown gets its marks back first, so
 // readers only ever see the original text.
 //
-// The index is one Pagefind bundle per year (data-search-bundles, newest first): Pagefind is
-// loaded from the first, the others are merged in. With several years, the bundle of their
-// words (data-search-words) says which years match the query as one index of the whole site
-// would, and how to weigh their scores (yearsFor; docs/search.md).
+// The index is a Pagefind bundle per shard (a group of years), newest first, merged; with
+// several, the bundle of their words says which to search and how to weigh them (shardsFor).
 (function () {
   "use strict";
 
@@ -24,9 +22,11 @@
   var bundles = form.getAttribute("data-search-bundles").split(/\s+/).filter(Boolean);
   var wordsBundle = form.getAttribute("data-search-words") || "";
   var articles = (form.getAttribute("data-search-articles") || "").split(/\s+/).map(Number);
-  // Each year's bundle is the folder named for its year: …/pagefind/2024/
-  var years = bundles.map(function (bundle) {
-    return bundle.replace(/\/+$/, "").split("/").pop();
+  var years = (form.getAttribute("data-search-years") || "").split(/\s+/);
+  // A shard: its folder's name (…/2016-2019/), its years (filter `year`), its articles.
+  var shards = bundles.map(function (bundle, i) {
+    return { i: i, name: bundle.replace(/\/+$/, "").split("/").pop(),
+             years: (years[i] || "").split(","), articles: articles[i] };
   });
   var site = form.getAttribute("data-search-site");
   var PAGE = 10;
@@ -126,7 +126,7 @@
     status.textContent = text;
   }
 
-  // Pagefind, every year merged in; null for a site without articles.
+  // Pagefind, every shard merged in; null for a site without articles.
   function load() {
     if (!loading && !bundles.length) {
       loading = Promise.resolve(null);
@@ -147,40 +147,40 @@
     return loading;
   }
 
-  // The years that match the query (a year lacking a word would match a shorter one instead)
-  // and the weights that make their scores comparable (Pagefind's IDF is per bundle). For each
-  // word, a search that matches nothing but counts, by year, the words bundle's pages having
-  // it (`shard`) and the articles having it.
-  function yearsFor(engine, query, params) {
-    var chosen = years.filter(function (year) { return !params.year || year === params.year; });
+  // The shards matching the query (one lacking a word would match a shorter one) and weights
+  // making their scores comparable (IDF is per bundle): for each word, a search matching
+  // nothing counts the words bundle's pages (`shard`) and the articles (`year`) having it.
+  function shardsFor(engine, query, params) {
+    var chosen = shards.filter(function (shard) {
+      return !params.year || shard.years.indexOf(params.year) >= 0;
+    });
     var words = query.split(" ").filter(function (word) { return /[\p{L}\p{N}]/u.test(word); });
     if (/^\s*".+"\s*$/.test(query)) {  // a phrase: exact words only, never stand-ins
-      return Promise.resolve(chosen.map(function (year) { return { year: year, weight: 1 }; }));
+      return Promise.resolve(chosen.map(function (shard) { return { shard: shard, weight: 1 }; }));
     }
     return Promise.all(words.map(function (word) {
-      return engine.search(word, { filters: { shard: { any: years }, year: "-" } });
+      return engine.search(word, { filters: { shard: { any: shards.map(function (shard) {
+        return shard.name;
+      }) }, year: "-" } });
     })).then(function (answers) {
       var counts = answers.map(function (answer) {
         var totals = (answer && answer.totalFilters) || {};
-        var found = {};
-        years.forEach(function (year) {
-          found[year] = ((totals.shard || {})[year] || 0) > 0 ? (totals.year || {})[year] || 0 : -1;
+        return shards.map(function (shard) {
+          return ((totals.shard || {})[shard.name] || 0) > 0 ? shard.years.reduce(
+            function (sum, year) { return sum + ((totals.year || {})[year] || 0); }, 0) : -1;
         });
-        return found;
       });
       var all = articles.reduce(function (sum, count) { return sum + count; }, 0);
-      return chosen.filter(function (year) {
-        return counts.every(function (found) { return found[year] >= 0; });
-      }).map(function (year) {
-        var local = 0, site = 0, own = articles[years.indexOf(year)];
+      return chosen.filter(function (shard) {
+        return counts.every(function (found) { return found[shard.i] >= 0; });
+      }).map(function (shard) {
+        var local = 0, site = 0, own = shard.articles;
         counts.forEach(function (found) {
-          var having = years.reduce(function (sum, other) {
-            return sum + Math.max(found[other], 0);
-          }, 0);
+          var having = found.reduce(function (sum, n) { return sum + Math.max(n, 0); }, 0);
           site += rarity(all, having);
-          local += rarity(own, found[year]);
+          local += rarity(own, found[shard.i]);
         });
-        return { year: year, weight: all && own && local ? site / local : 1 };
+        return { shard: shard, weight: all && own && local ? site / local : 1 };
       });
     });
   }
@@ -189,23 +189,23 @@
     return Math.log((pages - having + 0.5) / (having + 0.5) + 1);
   }
 
-  function filtersOf(params, year) {
+  function filtersOf(params, years) {
     var filters = {};
     if (params.category) { filters.category = params.category; }
-    if (year || params.year) { filters.year = year || params.year; }
+    if (params.year || years) { filters.year = params.year || { any: years }; }
     return filters;
   }
 
-  // Each year on its own (the filter also keeps the words bundle out), merged by weighed score.
+  // Each shard on its own (its years also keep the words bundle out), merged by weighed score.
   function searchIn(engine, query, params) {
     if (!engine) { return null; }
     if (!wordsBundle) { return engine.search(query, { filters: filtersOf(params) }); }
-    return yearsFor(engine, query, params).then(function (weighed) {
-      return Promise.all(weighed.map(function (year) {
-        return engine.search(query, { filters: filtersOf(params, year.year) })
+    return shardsFor(engine, query, params).then(function (weighed) {
+      return Promise.all(weighed.map(function (item) {
+        return engine.search(query, { filters: filtersOf(params, item.shard.years) })
           .then(function (search) {
             return ((search && search.results) || []).map(function (result) {
-              return { result: result, score: result.score * year.weight };
+              return { result: result, score: result.score * item.weight };
             });
           });
       }));
