@@ -193,3 +193,15 @@ def test_a_failed_build_leaves_no_reused_output_behind(tmp_path, photo_cache):
     assert again.ok and not (root / "cache" / "previous-output").exists()
     clean = build(tmp_path / "clean", root / "content", {**settings, **PLAIN})
     assert again.written() == clean.written()
+
+
+def test_relative_urls_render_every_page_with_its_live_blocks(tmp_path, photo_cache):
+    site = build(tmp_path / "site", SAMPLE,
+                 {**settings_for(photo_cache, tmp_path), "RELATIVE_URLS": True})
+    assert site.ok, site.messages
+    pages = site.files()
+    assert current.stats["reused"] == 0 and current.stats["rendered"] > 150
+    for page in pages:
+        text = site.read(page)
+        assert "<!--live-block" not in text
+    assert site.html("the/thieu-nhi/index.html").select_one("section.counter") is not None

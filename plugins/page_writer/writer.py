@@ -131,20 +131,23 @@ class PageWriter(Writer):
     def _job(self, save_as, template, context, values, override, relative_urls,
              sliced: frozenset[str]) -> PageJob:
         values["output_file"] = save_as
-        values["live_block"] = self._live_function
         path = self._claim(sanitised_join(self.output_path, save_as), override)
         job = PageJob(path, template, context, values)
         if relative_urls:
             # Links then depend on the page's depth, read through the shared context by
-            # each document: such a site is rendered in full every time.
+            # each document: such a page is rendered in full every time, its live blocks
+            # included (the theme includes them itself when `live_block` is not there).
             relative = path_to_url(get_relative_path(save_as))
             values["SITEURL"] = values["localsiteurl"] = relative
-        elif path != os.devnull:
-            started = time.perf_counter()
-            job.key = self.cache.key(template, values, context, sliced)
-            self.cache.stats["key_seconds"] += time.perf_counter() - started
-            if job.key:
-                self.keys.add(job.key)
+            return job
+        values["live_block"] = self._live_function
+        if path == os.devnull:
+            return job
+        started = time.perf_counter()
+        job.key = self.cache.key(template, values, context, sliced)
+        self.cache.stats["key_seconds"] += time.perf_counter() - started
+        if job.key:
+            self.keys.add(job.key)
         return job
 
     def _claim(self, path: str, override: bool) -> str:
