@@ -8,25 +8,16 @@ is counted. The weights, before and after, are printed (`pytest -s` shows them).
 Needs Debian's Chromium driven by Playwright; skips without it, fails in CI (CI=true).
 """
 
-import functools
-import http.server
-import os
 import tempfile
-import threading
-from pathlib import Path
 
 import pytest
+from browser import CHROMIUM, CHROMIUM_ARGS, require, serve
 from conftest import PROJECT, build
 from test_photos import article, camera_jpeg, png, with_photos
 from theme_scenarios.theme_settings import with_theme
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-# What Chromium needs to run headless as root in a container (shared/PELICAN-NOTES.md).
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 BUDGET = 120 * 1024
 COUNTED = {"document": "html", "stylesheet": "css", "image": "images", "script": "js"}
 SCROLL_TO_END = """async () => {
@@ -35,26 +26,6 @@ SCROLL_TO_END = """async () => {
         await new Promise(resolve => setTimeout(resolve, 30));
     }
 }"""
-
-
-def require(condition: bool, what: str) -> None:
-    if condition:
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"{what} is missing; the setup script must install it")
-    pytest.skip(f"{what} is not installed")
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-def _serve(folder: Path):
-    handler = functools.partial(_QuietHandler, directory=str(folder))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    return httpd
 
 
 @pytest.fixture(scope="module")
@@ -68,18 +39,13 @@ def sites(tmp_path_factory):
                         with_theme(PLUGINS=without, REQUIRED_PLUGINS=without)),
         "after": build(root / "after", PROJECT / "content", with_theme(**photos)),
     }
-    servers = {}
-    for name, site in built.items():
+    for site in built.values():
         assert site.ok, site.exception
-        servers[name] = _serve(site.output)
     pages = [page for page in built["after"].files("*.html")
              if page not in ("index.html", "404.html")]
     assert len(pages) > 20
-    yield {name: f"http://127.0.0.1:{server.server_port}/" for name, server in servers.items()}, \
-        pages
-    for server in servers.values():
-        server.shutdown()
-        server.server_close()
+    with serve(built["before"].output) as before, serve(built["after"].output) as after:
+        yield {"before": before, "after": after}, pages
 
 
 @pytest.fixture(scope="module")
@@ -188,10 +154,8 @@ def camera_site(tmp_path_factory):
         "images/man-hinh.png": png((1080, 2340)),
     }, with_theme(**with_photos(cache_dir=str(root / "photo-cache"))))
     assert site.ok, site.exception
-    server = _serve(site.output)
-    yield f"http://127.0.0.1:{server.server_port}/may-anh.html"
-    server.shutdown()
-    server.server_close()
+    with serve(site.output) as base:
+        yield f"{base}may-anh.html"
 
 
 @pytest.mark.parametrize("scale", [1, 2, 3])

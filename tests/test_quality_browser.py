@@ -5,8 +5,6 @@ Needs Java, the npm packages of package.json (`npm ci`) and Debian's Chromium dr
 Playwright. Without them these tests skip on a developer's machine and fail in CI (CI=true).
 """
 
-import functools
-import http.server
 import json
 import os
 import re
@@ -14,23 +12,16 @@ import shutil
 import struct
 import subprocess
 import tempfile
-import threading
 from pathlib import Path
 
 import pytest
+from browser import CHROMIUM, axe_violations, chromium, require, serve
 from conftest import PROJECT, build
 from theme_scenarios.theme_settings import THEME_SETTINGS, with_theme
 
 pytestmark = pytest.mark.browser
 
 VNU_JAR = PROJECT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-AXE_JS = PROJECT / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-# What Chromium needs to run headless as root in a container (shared/PELICAN-NOTES.md).
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
-WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 SHOTS = Path(os.environ.get("TINTUC_SHOTS", tempfile.gettempdir())) / "shots"
 
 ARTICLE = "tiep-tuc-phat-huy-hieu-qua-tu-trien-khai-thuc-hien-doan-co-so-3-chu-dong.html"
@@ -47,14 +38,6 @@ PAGES = {
     "english": "english/",
     "404": "404.html",
 }
-
-
-def require(condition: bool, what: str) -> None:
-    if condition:
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"{what} is missing; the setup script must install it")
-    pytest.skip(f"{what} is not installed")
 
 
 def counter_settings(folder: Path) -> dict:
@@ -95,33 +78,18 @@ def sample(tmp_path_factory):
     return site
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def server(sample):
-    handler = functools.partial(_QuietHandler, directory=str(sample.output))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}/"
-    httpd.shutdown()
-    httpd.server_close()
+    with serve(sample.output) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
 def browser():
     require(CHROMIUM.exists(), f"Chromium ({CHROMIUM})")
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as playwright, \
-            tempfile.TemporaryDirectory() as profile:
-        context = playwright.chromium.launch_persistent_context(
-            profile, executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True,
-            viewport={"width": 1280, "height": 900})
+    pytest.importorskip("playwright.sync_api")
+    with chromium() as context:
         yield context
-        context.close()
 
 
 @pytest.fixture
@@ -173,17 +141,6 @@ def test_the_checker_does_find_errors(tmp_path):
 
 
 # --- axe-core -------------------------------------------------------------------------------
-
-def axe_violations(page) -> list[str]:
-    require(AXE_JS.exists(), "axe-core (npm ci)")
-    page.add_script_tag(path=str(AXE_JS))
-    result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA)
-    assert result["passes"], "axe ran no rule"
-    return [f"{violation['id']}: {violation['help']} at "
-            f"{[node['target'] for node in violation['nodes']][:3]}"
-            for violation in result["violations"]]
-
 
 @pytest.mark.parametrize("width", [1280, 360])
 @pytest.mark.parametrize("name", list(PAGES))

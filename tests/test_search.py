@@ -8,7 +8,6 @@ files themselves; the browser tests (marked) type the queries the way readers do
 
 import gzip
 import json
-import os
 import random
 import re
 import unicodedata
@@ -16,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from browser import CHROMIUM, axe_violations, chromium, require, serve
 from conftest import PROJECT, build, scenario
 
 from plugins.search_index import records
@@ -31,10 +31,7 @@ from plugins.search_index.records import (
 )
 from plugins.search_index.shards import SearchIndexFailed, bundle_paths, group_years, shard_name
 from tintuc.text import fold
-from tools.search import CHROMIUM, chromium, search_settings, search_url, serve, wait_for_results
-
-AXE_JS = PROJECT / "node_modules" / "axe-core" / "axe.min.js"
-WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+from tools.search import search_settings, search_url, wait_for_results
 
 PUBLISHED = {
     "doan-thanh-nien-ra-quan-lam-duong", "dang-bo-hoc-nghi-quyet", "dan-ca-chi-co-d-thuong",
@@ -453,14 +450,6 @@ def test_the_stylesheet_stays_small():
 
 # --- in the browser ---------------------------------------------------------------------------
 
-def require(condition: bool, what: str) -> None:
-    if condition:
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"{what} is missing; the setup script must install it")
-    pytest.skip(f"{what} is not installed")
-
-
 @pytest.fixture(scope="module")
 def server(site):
     with serve(site.output) as base:
@@ -620,17 +609,6 @@ def test_the_page_form_and_the_header_box_search(page, server):
     page.wait_for_function("document.querySelector('#tu-khoa').value === 'dang'")
     wait_for_results(page)
     assert found_slugs(page) == ["dang-bo-hoc-nghi-quyet"]
-
-
-def axe_violations(page) -> list[str]:
-    require(AXE_JS.exists(), "axe-core (npm ci)")
-    page.add_script_tag(path=str(AXE_JS))
-    result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA)
-    assert result["passes"], "axe ran no rule"
-    return [f"{violation['id']}: {violation['help']} at "
-            f"{[node['target'] for node in violation['nodes']][:3]}"
-            for violation in result["violations"]]
 
 
 @pytest.mark.browser
