@@ -171,7 +171,7 @@ class RenderCache:
         self._analysed: dict = {}
         self._shared: dict[tuple, bytes] = {}
         self._lists: dict[int, tuple[list, bytes]] = {}
-        self.stats = {"rendered": 0, "reused": 0, "uncacheable": 0, "unchanged": 0,
+        self.stats = {"rendered": 0, "reused": 0, "uncacheable": 0,
                       "key_seconds": 0.0, "flush_seconds": 0.0}
         self.base = self._base(settings) if enabled else b""
 

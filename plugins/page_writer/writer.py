@@ -203,7 +203,6 @@ class PageWriter(Writer):
         if job.path != os.devnull:
             os.makedirs(os.path.dirname(job.path), exist_ok=True)
             if output.reuse(current.previous, self.output_path, job.path, data):
-                self.cache.stats["unchanged"] += 1
                 return
         with open(job.path, "wb") as stream:
             stream.write(data)
