@@ -164,8 +164,10 @@ THEME = "theme"
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
 JINJA_FILTERS = {**jinja_filters.FILTERS, **theme_filters.FILTERS, **assets.FILTERS}
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["build_guard", "page_writer", "constant_time_lists", "vn_reader", "photos",
-           "news_lists", "visitor_counter", "legacy_redirects", "search_index"]
+# legacy_redirects before page_writer: at `finalized` it writes its pages while the previous
+# build's output is still there to move unchanged ones back from (any order works).
+PLUGINS = ["build_guard", "legacy_redirects", "page_writer", "constant_time_lists", "vn_reader",
+           "photos", "news_lists", "visitor_counter", "search_index"]
 # build_guard fails the build when any of these did not load (Pelican only logs it).
 REQUIRED_PLUGINS = list(PLUGINS)
 
@@ -185,7 +187,7 @@ LEGACY_REDIRECTS = {"enabled": True}
 
 DELETE_OUTPUT_DIRECTORY = True
 # The output holds only this build's files, but the previous build's are first set aside, so an
-# unchanged file is moved back rather than written again (plugins/page_writer/output.py).
+# unchanged file is moved back rather than written again (tintuc/fresh_output.py).
 NEWS_FRESH_OUTPUT = True
 LOAD_CONTENT_CACHE = False
 # Our reader gives every document its slug; URL de-duplication replaces translation grouping.

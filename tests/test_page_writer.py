@@ -1,12 +1,14 @@
 """The page writer: several cores and the render cache write exactly what one plain process
 writes, and a rebuild renders only the pages an edit touches."""
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 from conftest import PROJECT, build
 from counter_fixtures.logs import GUESTS, Hit, lines_of, vn, write_log
+from page_writer.page_store import PageStore
 from page_writer.writer import current
 from PIL import Image
 
@@ -151,6 +153,29 @@ def test_a_rebuild_writes_what_a_clean_build_writes(edit, tmp_path, photo_cache)
     assert rebuilt.written() == clean.written()
 
 
+def test_a_body_edit_re_renders_only_the_list_pages_that_show_the_article(tmp_path,
+                                                                          photo_cache):
+    # 60 articles of one category and tag, 5 a page: 12 pages per list. Editing the body of
+    # the oldest re-renders the last page of each list, not the 11 others (the paginator and
+    # the neighbouring pages count by which articles they hold, docs/decisions.md).
+    articles = {
+        f"hoat-dong-doan/bai-{number:02d}.md":
+            f"Tiêu đề: Bài số {number} của chuyên mục\n"
+            f"Ngày đăng: {1 + number % 28:02d}/{1 + number // 28:02d}/2024 08:00\n"
+            "Chuyên mục: Hoạt động Đoàn\nThẻ: Tình nguyện\n\n"
+            f"Nội dung bài số {number}.\n"
+        for number in range(60)}
+    root = tmp_path / "site"
+    settings = settings_for(photo_cache, root, DEFAULT_PAGINATION=5)
+    assert build(root, articles, settings).ok
+    pages = current.stats["rendered"]
+    oldest = root / "content" / "hoat-dong-doan" / "bai-00.md"
+    oldest.write_text(oldest.read_text(encoding="utf-8") + "\nĐoạn thêm.\n", encoding="utf-8")
+    assert build(root, root / "content", settings, copy=False).ok
+    # The article, its newer neighbours, and one page of each list it is on.
+    assert 0 < current.stats["rendered"] <= 25 < pages
+
+
 def test_unchanged_files_are_moved_back_not_written_again(tmp_path, photo_cache):
     root = tmp_path / "site"
     settings = settings_for(photo_cache, root)
@@ -165,14 +190,38 @@ def test_unchanged_files_are_moved_back_not_written_again(tmp_path, photo_cache)
     assert "Đoạn bổ sung" in edited.read_text(encoding="utf-8")
 
 
+def test_an_output_file_changed_by_hand_is_made_again(tmp_path, photo_cache):
+    # Unchanged pages are moved back by what the last build noted of them (inputs, size,
+    # time) without being read: a file touched since is compared, and written again.
+    root = tmp_path / "site"
+    settings = settings_for(photo_cache, root)
+    first = build(root, SAMPLE, settings)
+    assert first.ok
+    expected = first.written()
+    page = root / "output" / "index.html"
+    original = page.read_bytes()
+    page.write_bytes(original.replace(b"</body>", b"<p>sua tay</p></body>"))
+    same_size = root / "output" / EDITED_PAGE
+    text = same_size.read_bytes()
+    same_size.write_bytes(text.replace(b"<html", b"<HTML", 1))
+    os.utime(same_size, ns=(same_size.stat().st_atime_ns, same_size.stat().st_mtime_ns + 10**9))
+    again = build(root, root / "content", settings, copy=False)
+    assert again.ok
+    assert again.written() == expected
+    assert (root / "cache" / "previous-output.ledger").is_file()
+
+
 def test_a_stale_page_in_the_cache_is_never_served_for_other_inputs(tmp_path, photo_cache):
     root = tmp_path / "site"
     settings = settings_for(photo_cache, root)
     assert build(root, SAMPLE, settings).ok
     # Garbage in the cache under every key of this build: a key that matched other inputs
     # would put it in the output.
-    for entry in (root / "cache" / "rendered-pages").iterdir():
-        entry.write_text("<p>trang cũ</p>", encoding="utf-8")
+    store = PageStore(root / "cache" / "rendered-pages")
+    assert len(store.stored()) > 80
+    for key in store.stored():
+        store.store(key, "<p>trang cũ</p>")
+    store.close()
     edit_title(root)
     site = build(root, root / "content", settings, copy=False)
     assert site.ok

@@ -234,15 +234,17 @@ def test_the_search_page_of_an_article():
 
 
 def test_years_are_grouped_into_shards():
-    """The newest year alone; the older ones, consecutive from the newest, in groups of at
+    """The newest year alone; the older ones, consecutive from the oldest, in groups of at
     least `shard_articles` articles; a last group smaller than that joins the one before."""
     ten = {str(year): 1000 for year in range(2016, 2026)}
     assert group_years(ten, 2500) == [("2025",), ("2024", "2023", "2022"),
                                       ("2021", "2020", "2019"), ("2018", "2017", "2016")]
-    # 2017 and 2016 (2,000 articles) are too few for a shard: they join 2018-2020.
+    assert group_years(ten, 2000) == [("2025",), ("2024", "2023", "2022"), ("2021", "2020"),
+                                      ("2019", "2018"), ("2017", "2016")]
+    # 2022 (1,000 articles) is too few for a shard: it joins 2019-2021.
     eight = {str(year): 1000 for year in range(2016, 2024)}
-    assert group_years(eight, 2500) == [("2023",), ("2022", "2021", "2020"),
-                                        ("2019", "2018", "2017", "2016")]
+    assert group_years(eight, 2500) == [("2023",), ("2022", "2021", "2020", "2019"),
+                                        ("2018", "2017", "2016")]
     # A small site: the newest year, and every older year together however few they are.
     small = {"2019": 1, "2023": 3, "2024": 4, "2022": 1}
     assert group_years(small, 2500) == [("2024",), ("2023", "2022", "2019")]
@@ -250,13 +252,25 @@ def test_years_are_grouped_into_shards():
     assert group_years(small, 3) == [("2024",), ("2023", "2022", "2019")]
     # One article a shard: one bundle per year, as before the grouping.
     assert group_years(small, 1) == [("2024",), ("2023",), ("2022",), ("2019",)]
-    # Uneven years: a big year is a shard alone; years without articles make no gap; the
-    # 30 articles of 2014 join 2015-2021.
+    # Uneven years: a big year is a shard alone; years without articles make no gap.
     assert group_years({"2024": 10, "2023": 5000, "2021": 100, "2015": 2400, "2014": 30},
                        2500) == [("2024",), ("2023",), ("2021", "2015", "2014")]
     assert group_years({"2024": 7}, 2500) == [("2024",)] and group_years({}, 2500) == []
     assert [shard_name(group) for group in group_years(ten, 2500)] == \
         ["2025", "2022-2024", "2019-2021", "2016-2018"]
+
+
+def test_a_new_year_leaves_the_old_groups_as_they_were():
+    # Counted from the oldest year: when 2026 begins, 2025 joins the open group at the new
+    # end; the groups before it, and so their cached bundles, stay.
+    years = {str(year): 1000 for year in range(2016, 2026)}
+    before = group_years(years, 2000)
+    after = group_years({**years, "2026": 10}, 2000)
+    assert after[0] == ("2026",)
+    assert set(before[2:]) <= set(after)
+    assert after[:3] == [("2026",), ("2025", "2024"), ("2023", "2022")]
+
+
     # The search page is told the same shards the index is made of.
     bundles, words = bundle_paths("/pagefind/", ["2019", "2024", "2023", "2024", "2022"], 2)
     assert bundles == [
@@ -271,7 +285,7 @@ def test_shard_articles_must_be_a_positive_integer(value):
     with pytest.raises(SearchIndexFailed, match="shard_articles"):
         settings_of({"SEARCH_INDEX": {"shard_articles": value}})
     assert settings_of({"SEARCH_INDEX": {"shard_articles": 1}})["shard_articles"] == 1
-    assert settings_of({})["shard_articles"] == 2500
+    assert settings_of({})["shard_articles"] == 2000
 
 
 # --- the built index --------------------------------------------------------------------------

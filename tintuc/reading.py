@@ -18,6 +18,7 @@ from pathlib import Path
 from tintuc.frontmatter import read_source
 from tintuc.markdown_ext import convert
 from tintuc.problems import Problem
+from tintuc.typography import typographer
 
 # Bump when the output of `read_article` changes for the same input.
 PIPELINE_VERSION = 1
@@ -58,14 +59,7 @@ def plain_text(fragment: str) -> str:
 def _typographer(options: ReadOptions):
     if not options.typogrify:
         return lambda text: text
-    import smartypants
-    from typogrify.filters import typogrify
-
-    # As Pelican configures it: default dashes, and &quot; entities turned into quotes too.
-    smartypants.Attr.default = smartypants.Attr.set1 | smartypants.Attr.w
-    omitted = dict.fromkeys(options.typogrify_omit, False)
-    ignored = list(options.typogrify_ignore_tags)
-    return lambda text: typogrify(text, ignored, **omitted)
+    return typographer(options.typogrify_omit, options.typogrify_ignore_tags)
 
 
 def read_article(data: bytes, path: str, required: tuple[str, ...],

@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 
 from pelican.paginator import Paginator
 
+from tintuc import fresh_output
 from tintuc.legacy_import import classify_path, legacy_tag_aliases, strip_prefix, url_path
 from tintuc.text import fold, slugify
 
@@ -362,7 +363,8 @@ def write_redirects(pelican) -> None:
             continue
         for file in variants:
             file.parent.mkdir(parents=True, exist_ok=True)
-            file.write_text(_page(redirect, settings), encoding="utf-8")
+            fresh_output.write(str(file), _page(redirect, settings).encode("utf-8"),
+                               str(output), settings["CACHE_PATH"])
             pages += 1
         target = f"{site_path}/{redirect.url}"
         for prefix in config["map_prefixes"]:
@@ -383,6 +385,7 @@ def write_redirects(pelican) -> None:
     if config["map_file"]:
         map_file = output / config["map_file"]
         map_file.parent.mkdir(parents=True, exist_ok=True)
-        map_file.write_text(_map_text(lines, keys), encoding="utf-8")
+        fresh_output.write(str(map_file), _map_text(lines, keys).encode("utf-8"), str(output),
+                           settings["CACHE_PATH"])
     logger.info("%s: %d trang chuyển hướng, %d dòng trong %s", SETTING, pages, len(lines),
                 config["map_file"] or "(không ghi bảng nginx)")

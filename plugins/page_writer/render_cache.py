@@ -9,10 +9,9 @@ none, because the counter and "Tin đọc nhiều" are *live blocks*: drawn once
 into every page after rendering (NEWS_LIVE_BLOCKS).
 """
 
+import functools
 import logging
-import os
 import sys
-import tempfile
 from importlib.metadata import version
 from pathlib import Path
 
@@ -27,6 +26,8 @@ from tintuc.fingerprint import (
     files_digest,
     template_inputs,
 )
+
+from .page_store import PageStore
 
 logger = logging.getLogger(__name__)
 
@@ -120,15 +121,24 @@ class WrapperDigests(dict):
         return found
 
 
+def _membership(fingerprinter, documents) -> bytes:
+    if documents and all(isinstance(item, Content) for item in documents):
+        return digest(b"members", *map(_reference, documents))
+    return fingerprinter.of(documents)
+
+
 def _paginator(fingerprinter, paginator: Paginator) -> bytes:
+    # The whole list by which documents it holds: a page shows the others' through links.
     return digest(str(paginator.name).encode(), str(paginator.url).encode(),
                   f"{paginator.per_page} {paginator.orphans} {paginator.num_pages}".encode(),
-                  fingerprinter.of(paginator.object_list))
+                  _membership(fingerprinter, paginator.object_list))
 
 
 def _page(fingerprinter, page: Page) -> bytes:
+    # Any page of a list by membership (the previous and next pages are links); the page's
+    # own slice, `articles_page`, also counts in full (RenderCache.key).
     return digest(f"{page.number} {page.url} {page.save_as}".encode(),
-                  fingerprinter.of(page.paginator), fingerprinter.of(page.object_list))
+                  fingerprinter.of(page.paginator), _membership(fingerprinter, page.object_list))
 
 
 def _lenient(fingerprinter: Fingerprinter, value) -> bytes:
@@ -227,6 +237,11 @@ class RenderCache:
                     parts.append(name.encode())
                     if name in paginated:
                         parts.append(self._members(value))
+                    elif name.endswith("_page") and name[:-5] in paginated \
+                            and isinstance(value, Page):
+                        # The slice this page shows: its documents in full.
+                        parts.append(of(value))
+                        parts.append(of(list(value.object_list)))
                     elif name in MAIN_DOCUMENTS and isinstance(value, Content):
                         parts.append(self.contents.full(self.fingerprinter, value))
                     else:
@@ -264,35 +279,25 @@ class RenderCache:
                 parts.append(b"\0absent")
         return digest(*parts)
 
-    def _path(self, key: str) -> Path:
-        return self.folder / f"{key}.html"
+    @functools.cached_property
+    def store_(self) -> PageStore:
+        # Opened when first needed: a build with the cache off never reads the folder.
+        return PageStore(self.folder)
 
     def has(self, key: str) -> bool:
-        return self._path(key).is_file()
+        return self.store_.has(key)
 
     def load(self, key: str) -> str | None:
-        try:
-            text = self._path(key).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            return None
-        return text
+        return self.store_.load(key)
 
     def store(self, key: str, text: str) -> None:
-        # Written whole or not at all: a page cut short by a crash must never be served.
-        self.folder.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temporary, self._path(key))
+        self.store_.store(key, text)
+
+    def close(self) -> None:
+        if "store_" in self.__dict__:
+            self.store_.close()
 
     def sweep(self, keys: set[str]) -> int:
         """Drop the pages no page of this build has used: the cache holds one site, not all
         the sites ever built."""
-        if not self.folder.is_dir():
-            return 0
-        dropped = 0
-        for entry in os.scandir(self.folder):
-            if entry.name.removesuffix(".html") not in keys:
-                os.unlink(entry.path)
-                dropped += 1
-        return dropped
+        return self.store_.sweep(keys)

@@ -9,6 +9,7 @@ put in place and the file is written. The article generator's pages are held bac
 Output is byte-for-byte what a sequential build without a cache writes (tests/test_page_writer.py).
 """
 
+import hashlib
 import logging
 import os
 import sys
@@ -22,9 +23,9 @@ from pelican.plugins import signals
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
+from tintuc import fresh_output as output
 from tintuc.problems import Explained
 
-from . import output
 from .render_cache import RenderCache
 
 logger = logging.getLogger(__name__)
@@ -32,6 +33,8 @@ logger = logging.getLogger(__name__)
 # Below this many pages to render a fork costs more than it saves.
 MINIMUM_PAGES_PER_PROCESS = 40
 LIVE_MARK = "<!--live-block:{}-->"
+# How much lower than the build's other processes the rendering processes run (os.nice).
+RENDER_NICENESS = 10
 
 
 class RenderFailed(Explained):
@@ -64,7 +67,9 @@ class _Build:
 
     def __init__(self):
         self.writer = None
-        self.previous: str | None = None  # the previous build's output, set aside (output.py)
+        self.previous: str | None = None  # the previous build's output, set aside
+        self.ledger: dict = {}  # what the previous build's pages were made from (fresh_output)
+        self.trash: int | None = None  # the process deleting earlier builds' leftovers
         self.stats: dict = {}
 
 
@@ -85,6 +90,8 @@ class PageWriter(Writer):
         self.deferring = workers_of(self.settings) > 1
         self.keys: set[str] = set()
         self._live_html: dict[str, str] | None = None
+        self._live_mark = ""  # the digest of the live blocks' HTML
+        self.ledger: dict[str, tuple[str, int, int]] = {}  # this build's, for the next one
         self._live_function = self.live_block  # one object for every page's fingerprint
         current.writer, current.stats = self, self.cache.stats
 
@@ -180,6 +187,9 @@ class PageWriter(Writer):
             self._live_html = {
                 LIVE_MARK.format(name): environment.get_template(name).render(job.context)
                 for name in sorted(self.live_blocks)}
+            self._live_mark = hashlib.sha256("\0".join(
+                part for item in self._live_html.items() for part in item).encode()
+            ).hexdigest()[:16]
         return self._live_html
 
     # --- Rendering and writing -----------------------------------------------------------------
@@ -217,6 +227,11 @@ class PageWriter(Writer):
     def _write(self, jobs: list[PageJob], workers: int) -> None:
         if not jobs:
             return
+        live = self._live(jobs[0])
+        moved = len(jobs)
+        jobs = self._move_back_unchanged(jobs)
+        moved -= len(jobs)
+        self.cache.stats["reused"] += moved
         to_render, to_reuse = [], []
         for job in jobs:
             (to_reuse if job.key and self.cache.has(job.key) else to_render).append(job)
@@ -224,13 +239,13 @@ class PageWriter(Writer):
         for job in to_render:
             logger.debug("Dựng trang %s", job.path)
         self.cache.stats["reused"] += len(to_reuse)
-        live = self._live(jobs[0])
         # A page taken from the cache costs about a tenth of one rendered.
         work = len(to_render) + len(to_reuse) // 10
         workers = max(1, min(workers, work // MINIMUM_PAGES_PER_PROCESS))
         if workers == 1:
             for job in jobs:
                 self._produce(job, live)
+            self._note(jobs)
             return
         shares = [to_render[share::workers] + to_reuse[share::workers]
                   for share in range(workers)]
@@ -238,13 +253,11 @@ class PageWriter(Writer):
         sys.stderr.flush()
         children = []
         try:
-            for share in range(1, workers):
+            for share in shares:
                 pid = os.fork()
                 if pid == 0:
-                    self._render_in_child(shares[share], live)
+                    self._render_in_child(share, live)
                 children.append(pid)
-            for job in shares[0]:
-                self._produce(job, live)
         finally:
             failed = [pid for pid in children if os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])]
         if failed:
@@ -252,6 +265,45 @@ class PageWriter(Writer):
                 f"{len(failed)} tiến trình dựng trang gặp lỗi (xem thông báo ở trên); "
                 "bản dựng không thành công, đừng xuất bản thư mục kết quả này."
             )
+        self._note(jobs)
+
+    def _relative(self, path: str) -> str:
+        # Pages' paths are joined under output_path (sanitised_join): no relpath() needed.
+        root = self.output_path.rstrip(os.sep) + os.sep
+        return path[len(root):] if path.startswith(root) else os.path.relpath(path, root)
+
+    def _move_back_unchanged(self, jobs: list[PageJob]) -> list[PageJob]:
+        """Moves back the previous build's file of each page made from the same inputs and
+        live blocks as then, untouched since (fresh_output.move_back); returns the others."""
+        if not (current.previous and current.ledger):
+            return jobs
+        left, made = [], set()
+        for job in jobs:
+            if job.key:
+                relative = self._relative(job.path)
+                entry = current.ledger.get(relative)
+                if entry and entry[0] == job.key + self._live_mark:
+                    parent = os.path.dirname(job.path)
+                    if parent not in made:
+                        os.makedirs(parent, exist_ok=True)
+                        made.add(parent)
+                    if output.move_back(current.previous, relative, job.path, entry[1],
+                                        entry[2]):
+                        self.ledger[relative] = entry
+                        continue
+            left.append(job)
+        return left
+
+    def _note(self, jobs: list[PageJob]) -> None:
+        """The ledger entries of pages just written or moved back by bytes."""
+        for job in jobs:
+            if job.key:
+                try:
+                    found = os.stat(job.path)
+                except OSError:
+                    continue
+                self.ledger[self._relative(job.path)] = (job.key + self._live_mark,
+                                                         found.st_size, found.st_mtime_ns)
 
     def _render_in_child(self, jobs: list[PageJob], live: dict[str, str]) -> None:
         # The parent's console handler may be mid-write in another thread (Pelican's status
@@ -261,8 +313,13 @@ class PageWriter(Writer):
         root.handlers = [logging.StreamHandler(sys.stderr), flag]
         code = 0
         try:
+            # Below the build's background work (the search index): that runs one process
+            # after another and so decides when the build ends, while the rendering, shared
+            # between every core, fills whatever processor time it leaves.
+            os.nice(RENDER_NICENESS)
             for job in jobs:
                 self._produce(job, live)
+            self.cache.close()  # os._exit below flushes nothing
             code = 1 if flag.seen else 0
         except BaseException:
             traceback.print_exc()
@@ -299,18 +356,27 @@ def flush_pages(generator, writer) -> None:
 
 
 def set_output_aside(pelican) -> None:
-    current.previous = None
+    output.wait_for(current.trash)  # a build in this process that never finished
+    current.trash = output.empty_trash(pelican.settings["CACHE_PATH"])
+    current.previous, current.ledger = None, {}
     if pelican.settings.get("NEWS_FRESH_OUTPUT"):
+        ledger = output.take_ledger(pelican.settings["CACHE_PATH"])
         current.previous = output.set_aside(pelican.output_path, pelican.path,
                                             pelican.settings.get("OUTPUT_RETENTION"),
                                             pelican.settings["CACHE_PATH"])
+        if current.previous:
+            current.ledger = ledger
 
 
 def finish_build(pelican) -> None:
     writer, current.writer = current.writer, None
     if writer is not None:
         writer.finish()
-    previous, current.previous = current.previous, None
+    previous, current.previous, current.ledger = current.previous, None, {}
     started = time.perf_counter()
-    output.drop(previous)
+    output.drop(previous, pelican.settings["CACHE_PATH"])
+    output.wait_for(current.trash)
+    current.trash = None
+    if writer is not None and writer.ledger and pelican.settings.get("NEWS_FRESH_OUTPUT"):
+        output.save_ledger(pelican.settings["CACHE_PATH"], writer.ledger)
     logger.debug("Xóa bản dựng trước: %.2f s", time.perf_counter() - started)

@@ -9,9 +9,10 @@ works on those, a cache folder and an output folder.
   made again. Entries no longer in the site are dropped; the file is replaced atomically and a
   damaged one is ignored (it is a cache, not state).
 - The years are grouped into shards (`group_years`): the newest year alone (new articles
-  land there, so the hourly rebuilds re-index only it), the older ones, consecutive, in groups
-  of at least `shard_articles` articles. Every shard costs a reader one index chunk per query
-  word, so fewer shards make a first search lighter; smaller ones make an edit cheaper.
+  land there, so the hourly rebuilds re-index only it), the older ones, consecutive and
+  counted from the oldest, in groups of at least `shard_articles` articles. Every shard costs
+  a reader one index chunk per query word, so fewer shards make a first search lighter;
+  smaller ones make an edit cheaper.
 - A shard's bundle lives in `CACHE/search-index/<digest of its records>/`, so an edit
   re-indexes only its shard, and a rebuild with nothing changed runs Pagefind not at all.
   Pagefind writes into a temporary folder beside it, renamed into place once complete: a
@@ -24,6 +25,7 @@ works on those, a cache folder and an output folder.
   system), in a folder renamed into place: the output never holds half an index.
 """
 
+import functools
 import hashlib
 import os
 import pickle
@@ -60,7 +62,7 @@ RECORDS_FILE = "records.pickle"
 WORDS = "tu-vung"
 WORDS_SUFFIX = ".words"  # CACHE/search-index/<digest of a shard>.words: that shard's words
 # The fewest articles in a shard of older years (SEARCH_INDEX["shard_articles"]).
-SHARD_ARTICLES = 2500
+SHARD_ARTICLES = 2000
 _TEMPORARY = ".tmp-"
 # Everything a record depends on besides its entry: the code that makes it and the Unicode
 # tables folding uses. A change to either makes every record again.
@@ -122,17 +124,18 @@ def group_years(counts: dict[str, int], shard_articles: int = SHARD_ARTICLES) \
     """The shards of a site whose years have `counts` articles: each a tuple of years, newest
     first, the shards too.
 
-    Walking the years from the newest: the newest is a shard of its own (new articles land
-    there, so a rebuild after them re-indexes only it); the older years are grouped,
-    consecutive, into shards of at least `shard_articles` articles, and a last group smaller
-    than that joins the group before it."""
-    years = sorted((year for year in counts if counts[year] > 0), reverse=True)
+    The newest year is a shard of its own (new articles land there, so a rebuild after them
+    re-indexes only it). The older years are grouped, consecutive, counting from the oldest,
+    into shards of at least `shard_articles` articles; a last group smaller than that joins
+    the group before it. Counting from the oldest keeps the old groups' boundaries where they
+    were when a year ends: only the newest group or two change, the others stay cached."""
+    years = sorted(year for year in counts if counts[year] > 0)
     if not years:
         return []
     groups: list[list[str]] = []
     group: list[str] = []
     total = 0
-    for year in years[1:]:
+    for year in years[:-1]:
         group.append(year)
         total += counts[year]
         if total >= shard_articles:
@@ -143,7 +146,8 @@ def group_years(counts: dict[str, int], shard_articles: int = SHARD_ARTICLES) \
             groups[-1].extend(group)
         else:
             groups.append(group)
-    return [(years[0],), *(tuple(group) for group in groups)]
+    older = [tuple(reversed(group)) for group in reversed(groups)]
+    return [(years[-1],), *older]
 
 
 def shard_name(years: Iterable[str]) -> str:
@@ -161,8 +165,9 @@ class Shard:
     articles: int = 0
     years: tuple[str, ...] = ()
 
-    @property
+    @functools.cached_property
     def size(self) -> int:
+        # Asked on every turn of index_missing's loop: counted once.
         return sum(len(page.html) for page in self.pages)
 
     def memory(self) -> int:
@@ -302,16 +307,21 @@ def is_complete(bundle: Path) -> bool:
 
 
 def write_pages(pages: list[SearchPage], folder: Path) -> None:
-    root = folder.resolve()
-    made: set[Path] = set()
+    root = os.path.realpath(folder)
+    made: set[str] = set()
     for page in pages:
-        path = (root / page.save_as).resolve()
-        if root not in path.parents:
+        # save_as is relative to the site (Pelican's): a `..` or an absolute one is refused
+        # without asking the file system, which would cost a realpath() per page.
+        relative = os.path.normpath(page.save_as)
+        if os.path.isabs(relative) or relative.split(os.sep, 1)[0] == os.pardir:
             raise SearchIndexFailed(f"Đường dẫn bài nằm ngoài thư mục: {page.save_as}")
-        if path.parent not in made:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            made.add(path.parent)
-        path.write_text(page.html, encoding="utf-8")
+        path = os.path.join(root, relative)
+        parent = os.path.dirname(path)
+        if parent not in made:
+            os.makedirs(parent, exist_ok=True)
+            made.add(parent)
+        with open(path, "w", encoding="utf-8") as stream:
+            stream.write(page.html)
 
 
 def pagefind_command(site: Path, bundle: Path) -> list[str]:
