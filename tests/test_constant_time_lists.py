@@ -1,6 +1,8 @@
+import pytest
 from conftest import PROJECT, SETTINGS_FILE, build
-from constant_time_lists.lists import MemberList
-from pelican.settings import read_settings
+from constant_time_lists.lists import MemberList, remembered_slugify
+from pelican.settings import DEFAULT_CONFIG, read_settings
+from pelican.utils import slugify
 
 
 class Item:
@@ -52,3 +54,14 @@ def test_period_archives_are_pelicans_own(tmp_path):
             assert mine.keys() == theirs.keys()
             for key in theirs:
                 assert mine[key] == theirs[key], (granularity, key)
+
+
+@pytest.mark.parametrize("value", ["Tình nguyện", "Đoàn Thanh niên", "C++ & Py", "", " a  b "])
+@pytest.mark.parametrize("preserve_case", [False, True])
+def test_remembered_slugify_answers_as_pelican_does(value, preserve_case):
+    subs = DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"]
+    for _ in range(2):  # the second answer comes from memory
+        assert remembered_slugify(value, regex_subs=subs, preserve_case=preserve_case) == \
+            slugify(value, regex_subs=subs, preserve_case=preserve_case)
+    assert remembered_slugify(value, regex_subs=[[r"\s+", "_"]]) == \
+        slugify(value, regex_subs=[[r"\s+", "_"]])

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import PROJECT, build
 from counter_fixtures.logs import GUESTS, Hit, lines_of, vn, write_log
+from page_writer.collector import is_one_shot
 from page_writer.page_store import PageStore
 from page_writer.writer import current
 from PIL import Image
@@ -211,6 +212,30 @@ def test_an_output_file_changed_by_hand_is_made_again(tmp_path, photo_cache):
     assert (root / "cache" / "previous-output.ledger").is_file()
 
 
+def test_unchanged_folders_are_moved_back_whole_and_only_when_untouched(tmp_path,
+                                                                        photo_cache):
+    root = tmp_path / "site"
+    settings = settings_for(photo_cache, root)
+    first = build(root, SAMPLE, settings)
+    assert first.ok
+    expected = first.written()
+    output = root / "output"
+    folders = sorted(path for path in (output / "the").iterdir() if path.is_dir())
+    assert len(folders) >= 3
+    kept, extra, touched = folders[:3]
+    inodes = {folder: folder.stat().st_ino for folder in (kept, extra, touched)}
+    (extra / "ghi-tay.txt").write_text("không thuộc bản dựng", encoding="utf-8")
+    page = touched / "index.html"
+    page.write_bytes(page.read_bytes().replace(b"<html", b"<HTML", 1))
+    os.utime(page, ns=(page.stat().st_atime_ns, page.stat().st_mtime_ns + 10**9))
+    again = build(root, root / "content", settings, copy=False)
+    assert again.ok
+    # Exactly the clean output: the stray file gone, the touched page made again.
+    assert again.written() == expected
+    assert kept.stat().st_ino == inodes[kept]
+    assert extra.stat().st_ino != inodes[extra] and touched.stat().st_ino != inodes[touched]
+
+
 def test_a_stale_page_in_the_cache_is_never_served_for_other_inputs(tmp_path, photo_cache):
     root = tmp_path / "site"
     settings = settings_for(photo_cache, root)
@@ -254,3 +279,16 @@ def test_relative_urls_render_every_page_with_its_live_blocks(tmp_path, photo_ca
         text = site.read(page)
         assert "<!--live-block" not in text
     assert site.html("the/thieu-nhi/index.html").select_one("section.counter") is not None
+
+
+@pytest.mark.parametrize(("argv", "one_shot"), [
+    (["/srv/.venv/bin/pelican", "content", "-s", "pelicanconf.py", "-o", "out"], True),
+    (["pelican", "content", "--fatal", "errors", "-e", "CACHE_PATH=\"c\""], True),
+    (["pelican", "content", "--autoreload"], False),
+    (["pelican", "content", "-rl"], False),
+    (["pelican", "--listen"], False),
+    (["/usr/bin/pytest", "tests"], False),
+    ([], False),
+])
+def test_only_a_one_shot_pelican_command_leaves_its_objects_to_the_exit(argv, one_shot):
+    assert is_one_shot(argv) is one_shot

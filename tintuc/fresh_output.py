@@ -7,9 +7,9 @@ back from there when the new page is byte-for-byte the same (a rename instead of
 the file keeps its time, so rsync skips it; with the ledger of the last build, without even
 reading it), and whatever is left is renamed out of the way when the build ends and deleted
 by the next build in a background process; a failed build's leftovers stay in the cache
-folder, out of the way, until the next build. Files named in OUTPUT_RETENTION (a `.git` of a gh-pages checkout) are moved back at
-once. Where a rename cannot be done (another filesystem, a mount point) every file is written,
-as Pelican does.
+folder, out of the way, until the next build. Files named in OUTPUT_RETENTION (a `.git` of
+a gh-pages checkout) are moved back at once. Where a rename cannot be done (another
+filesystem, a mount point) every file is written, as Pelican does.
 
 No Pelican here: the page writer (plugins/page_writer) sets the folder aside and drops it; any
 plugin writing into the output may call `write` to get the same reuse (legacy_redirects does).

@@ -6,13 +6,14 @@ files: page_store.py); the article generator's pages are rendered in forked proc
 `article_writer_finalized`; the cache drops pages no longer used at `finalized`. With
 NEWS_FRESH_OUTPUT the previous build's output is set aside at `initialized` and unchanged
 files are moved back instead of written (tintuc/fresh_output.py). The cycle collector runs
-less often while building (collector.py). Output is byte-for-byte the same as a sequential
-build without a cache (tests/test_page_writer.py).
+less often while building, and a one-shot build leaves its objects to the exit
+(collector.py). Output is byte-for-byte the same as a sequential build without a cache
+(tests/test_page_writer.py).
 """
 
 from pelican import signals
 
-from .collector import collect_as_before, collect_less
+from .collector import collect_as_before, collect_less, leave_to_exit
 from .writer import finish_build, flush_pages, page_writer, set_output_aside
 
 
@@ -23,3 +24,4 @@ def register():
     signals.article_writer_finalized.connect(flush_pages)
     signals.finalized.connect(finish_build)
     signals.finalized.connect(collect_as_before)
+    signals.finalized.connect(leave_to_exit)

@@ -277,22 +277,80 @@ class PageWriter(Writer):
         live blocks as then, untouched since (fresh_output.move_back); returns the others."""
         if not (current.previous and current.ledger):
             return jobs
-        left, made = [], set()
+        eligible: dict[str, tuple[PageJob, tuple]] = {}
+        left = []
         for job in jobs:
             if job.key:
                 relative = self._relative(job.path)
                 entry = current.ledger.get(relative)
                 if entry and entry[0] == job.key + self._live_mark:
-                    parent = os.path.dirname(job.path)
-                    if parent not in made:
-                        os.makedirs(parent, exist_ok=True)
-                        made.add(parent)
-                    if output.move_back(current.previous, relative, job.path, entry[1],
-                                        entry[2]):
-                        self.ledger[relative] = entry
-                        continue
+                    eligible[relative] = (job, entry)
+                    continue
             left.append(job)
+        moved = self._move_back_folders(eligible)
+        made = set()
+        for relative, (job, entry) in eligible.items():
+            if relative not in moved:
+                parent = os.path.dirname(job.path)
+                if parent not in made:
+                    os.makedirs(parent, exist_ok=True)
+                    made.add(parent)
+                if not output.move_back(current.previous, relative, job.path, entry[1],
+                                        entry[2]):
+                    left.append(job)
+                    continue
+            self.ledger[relative] = entry
         return left
+
+    def _move_back_folders(self, eligible: dict[str, tuple]) -> set[str]:
+        """Whole folders of unchanged pages (a tag's pages, a month's archive) moved back in
+        one rename each: creating thousands of folders and deleting the emptied ones cost
+        more than moving the files. Returns the pages so moved."""
+        below: dict[str, set[str]] = {}  # folder → its subfolders holding eligible pages
+        for relative in eligible:
+            parts = relative.split(os.sep)[:-1]
+            for depth in range(1, len(parts) + 1):
+                below.setdefault(os.sep.join(parts[:depth - 1]), set()).add(
+                    os.sep.join(parts[:depth]))
+        moved: set[str] = set()
+        pending = sorted(below.get("", ()))
+        while pending:
+            folder = pending.pop()
+            pages: list[str] = []
+            target = os.path.join(self.output_path, folder)
+            if not os.path.lexists(target) and self._whole(folder, eligible, pages):
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                try:
+                    os.rename(os.path.join(current.previous, folder), target)
+                    moved.update(pages)
+                    continue
+                except OSError:
+                    pass
+            pending.extend(below.get(folder, ()))
+        return moved
+
+    def _whole(self, folder: str, eligible: dict[str, tuple], pages: list[str]) -> bool:
+        """Whether the previous build's `folder` holds nothing but unchanged pages of this
+        build, untouched since (size and time as noted), in folders like it; `pages` gets
+        them."""
+        try:
+            entries = list(os.scandir(os.path.join(current.previous, folder)))
+        except OSError:
+            return False
+        for entry in entries:
+            relative = os.path.join(folder, entry.name)
+            if entry.is_dir(follow_symlinks=False):
+                if not self._whole(relative, eligible, pages):
+                    return False
+                continue
+            found = eligible.get(relative)
+            if found is None or not entry.is_file(follow_symlinks=False):
+                return False
+            stat = entry.stat(follow_symlinks=False)
+            if (stat.st_size, stat.st_mtime_ns) != (found[1][1], found[1][2]):
+                return False
+            pages.append(relative)
+        return True
 
     def _note(self, jobs: list[PageJob]) -> None:
         """The ledger entries of pages just written or moved back by bytes."""

@@ -4,11 +4,10 @@ rendering (docs/search.md)."""
 
 from pelican import signals
 
-from .indexer import begin_index, collect_articles, start, write_index
+from .indexer import collect_articles, start, write_index
 
 
 def register():
     signals.initialized.connect(start)
     signals.article_generator_finalized.connect(collect_articles)
-    signals.all_generators_finalized.connect(begin_index)
     signals.finalized.connect(write_index)

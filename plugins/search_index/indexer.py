@@ -4,11 +4,11 @@
    told its bundles: `search_bundles`, one per shard (the newest year alone, older years in
    groups of at least `shard_articles` articles: shards.group_years), newest first, and
    `search_words`, the bundle of the shards' words (None for a site of one shard).
-2. `all_generators_finalized`: the articles are final (the photos plugin has rewritten their
-   content; text extraction ignores tags anyway). The index is made from here on in a forked
-   process (job.py) while Pelican renders the pages: records from the cache or made, and
-   Pagefind run for each shard whose records changed, and for the words bundle when a
-   shard's words changed (shards.py).
+2. Right then, the index is made in a forked process (job.py) while Pelican goes on (pages,
+   photos, rendering): records from the cache or made, and Pagefind run for each shard whose
+   records changed, and for the words bundle when a shard's words changed (shards.py). The
+   records are made from the texts as read (`entry_of`): only their words count, so neither
+   resolved links nor the photos plugin's markup, which come later, are needed.
 3. `finalized`: the job is joined (its failure fails the build) and the bundles are linked
    into `OUTPUT_PATH/<folder>/<shard>/` (`2024/`, `2016-2019/`). The old index there is
    replaced as a whole: an article deleted or hidden since the last build is findable no more.
@@ -121,6 +121,7 @@ def collect_articles(generator) -> None:
                                       config["shard_articles"])
         generator.context["search_bundles"] = bundles
         generator.context["search_words"] = words
+        begin_index(generator.settings)
 
 
 def entry_of(article) -> Entry:
@@ -128,8 +129,11 @@ def entry_of(article) -> Entry:
     return Entry(
         save_as=article.save_as,
         title=getattr(article, "title_text", None) or article.title,
-        lead_html=getattr(article, "summary", "") or "",
-        body_html=article.content or "",
+        # The texts as read: the index takes their words, never their links or images, so
+        # it needs neither the links resolved (Pelican can only do that once every static
+        # file is known) nor the photos plugin's <picture> markup, and can start early.
+        lead_html=article.metadata.get("summary") or "",
+        body_html=getattr(article, "_content", None) or "",
         tags=tuple(tag.name for tag in getattr(article, "tags", None) or []),
         category=category.name if category else None,
         date=article.date,
@@ -148,9 +152,8 @@ def _make(settings: dict, articles: list, in_child: bool) -> dict:
     return outcome.as_dict()
 
 
-def begin_index(generators) -> None:
-    """At `all_generators_finalized`: start making the index beside the rendering."""
-    settings = generators[0].settings
+def begin_index(settings) -> None:
+    """Once the articles are read and settled: start making the index beside the rest."""
     if not settings_of(settings)["enabled"] or workers_of(settings) <= 1:
         return
     _stop_job()
@@ -190,7 +193,8 @@ def write_index(pelican) -> None:
     bundle = Path(settings["OUTPUT_PATH"]).resolve() / config["folder"]
     copied = publish(outcome, cache_of(settings), bundle)
     _state.outcome = outcome
-    indexed = [shard["name"] for shard in outcome.shards if shard["indexed"]]
+    indexed = [f"{shard['name']} ({shard.get('seconds', 0):.1f} giây)"
+               for shard in outcome.shards if shard["indexed"]]
     shards = [shard for shard in outcome.shards if shard["name"] != WORDS]
     logger.info(
         "Chỉ mục tìm kiếm: %d bài, %d phần (%s; lập lại: %s; %d bản ghi mới, %d từ bộ đệm); "

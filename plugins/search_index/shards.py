@@ -162,6 +162,7 @@ class Shard:
     pages: list[SearchPage]
     digest: str = ""
     indexed: bool = False  # made by this build (False: found in the cache)
+    seconds: float = 0.0  # from writing its records to its bundle in the cache
     articles: int = 0
     years: tuple[str, ...] = ()
 
@@ -356,6 +357,7 @@ class _Run:
         self.cache = cache
         self.work = Path(tempfile.mkdtemp(dir=cache, prefix=_TEMPORARY))
         self.log = None
+        self.began = time.perf_counter()
         try:
             write_pages(shard.pages, self.work / "site")
             self.log = (self.work / "pagefind.log").open("w+", encoding="utf-8")
@@ -387,6 +389,7 @@ class _Run:
                 if not is_complete(target):  # not made meanwhile by another build: a failure
                     raise
             self.shard.indexed = True
+            self.shard.seconds = round(time.perf_counter() - self.began, 2)
         finally:
             self.close()
 
@@ -495,7 +498,8 @@ def make_index(entries: list[Entry], cache: Path, workers: int,
     shards.sort(key=lambda shard: (shard.name == WORDS, [-int(year) for year in shard.years]))
     return Outcome(
         shards=[{"name": shard.name, "years": list(shard.years), "digest": shard.digest,
-                 "articles": shard.articles, "indexed": shard.indexed} for shard in shards],
+                 "articles": shard.articles, "indexed": shard.indexed,
+                 "seconds": shard.seconds} for shard in shards],
         records_made=records.made, records_cached=records.reused,
         seconds={"records": round(making[0], 2),
                  "total": round(time.perf_counter() - started, 2),
