@@ -321,3 +321,22 @@ def test_bundles_are_linked_from_the_cache_or_copied(tmp_path, monkeypatch):
     assert (linked / "fragment/x.pf_fragment").read_text() == "fragment/x.pf_fragment"
     assert (linked / "pagefind.js").stat().st_ino != (bundle / "pagefind.js").stat().st_ino
     assert sorted(path.name for path in output.iterdir()) == ["pagefind"]
+
+
+def test_record_pages_go_to_memory_and_leftovers_of_dead_builds_are_deleted(tmp_path,
+                                                                            monkeypatch):
+    shards = plugin_module("shards")
+    monkeypatch.setattr(shards, "SCRATCH", tmp_path)
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    left = tmp_path / f"{shards.SCRATCH_PREFIX}{dead.pid}-abc"
+    (left / "tin").mkdir(parents=True)
+    mine = tmp_path / f"{shards.SCRATCH_PREFIX}{os.getpid()}-def"
+    mine.mkdir()
+    folder = shards.scratch_folder(1000)
+    assert folder is not None and folder.parent == tmp_path
+    assert not left.exists() and mine.exists()
+    # No room: the cache folder is used instead.
+    assert shards.scratch_folder(10**15) is None
+    monkeypatch.setattr(shards, "SCRATCH", tmp_path / "absent")
+    assert shards.scratch_folder(1000) is None

@@ -4,9 +4,10 @@ The child starts as a copy of the build (the articles, read and settled at
 `article_generator_finalized`, need no pickling), runs one function and sends back its
 JSON-able result through a pipe. It leads a process group of its own, so killing the group
 also ends the Pagefind processes it started; on Linux it also dies with its parent
-(`PR_SET_PDEATHSIG`), and passes that on to its own children (`die_with_parent` as their `preexec_fn`). A build that stops before joining
-kills its job at exit (`atexit`), or, in a process that runs builds one after the other (the
-tests), at the start of the next build at the latest.
+(`PR_SET_PDEATHSIG`), and passes that on to its own children (`die_with_parent` as their
+`preexec_fn`). A build that stops before joining kills its job at exit (`atexit`), or, in a
+process that runs builds one after the other (the tests), at the start of the next build at
+the latest.
 
 As in the plugin that renders pages in forked processes, the child replaces the logging
 handlers it inherited (one may have been held mid-write by another thread at the fork) and
