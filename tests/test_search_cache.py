@@ -134,17 +134,22 @@ def test_an_unchanged_rebuild_runs_pagefind_no_more(tmp_path, runs):
         assert (again.output / "pagefind" / shard / "pagefind.js").stat().st_nlink >= 3
 
 
+def assert_only_reindexed(runs, first, edited, bundles: list[str], shard: str) -> None:
+    """After one article of `shard` was edited (with words it has already): one Pagefind
+    run, one record made, and every other bundle the very same files as in `first`."""
+    assert count(runs) == len(bundles) + 1 and indexed_shards() == [shard]
+    assert outcome().records_made == 1
+    for name in bundles:
+        same = inodes(edited, name) == inodes(first, name)
+        assert same == (name != shard), name
+
+
 def test_an_edit_reindexes_its_shard_only(tmp_path, runs):
     builds = Builds(tmp_path)
     first = builds()
     # Words the shard has already: its bundle only.
     builds.edit("dang-bo-hoc-nghi-quyet.md", "Đảng bộ", "Đảng bộ, cán bộ")
-    edited = builds()
-    assert count(runs) == len(BUNDLES) + 1 and indexed_shards() == ["2019-2023"]
-    assert outcome().records_made == 1
-    for shard in BUNDLES:
-        same = inodes(edited, shard) == inodes(first, shard)
-        assert same == (shard != "2019-2023"), shard
+    assert_only_reindexed(runs, first, builds(), BUNDLES, "2019-2023")
     # A new word: the shard's bundle and the words bundle.
     builds.edit("dang-bo-hoc-nghi-quyet.md", "Đảng bộ", "Đảng bộ phường Hợp Giang")
     builds()
@@ -170,12 +175,7 @@ def test_an_edit_in_an_old_year_reindexes_its_group_only(tmp_path, runs):
                                         "/chuyen-muc-khong-duoc-tim.html"}
     # The oldest article, with words its shard has already: that shard's bundle only.
     builds.edit("ngay-dang-khong-duoc-tim.md", "gặt lúa trước lũ", "gặt lúa, gặt lúa trước lũ")
-    edited = builds()
-    assert count(runs) == len(shards) + 1 and indexed_shards() == ["2019-2022"]
-    assert outcome().records_made == 1
-    for shard in shards:
-        same = inodes(edited, shard) == inodes(first, shard)
-        assert same == (shard != "2019-2022"), shard
+    assert_only_reindexed(runs, first, builds(), shards, "2019-2022")
 
 
 def test_a_hidden_or_deleted_article_leaves_its_shard(tmp_path, runs):
@@ -333,9 +333,10 @@ def test_record_pages_go_to_memory_and_leftovers_of_dead_builds_are_deleted(tmp_
     (left / "tin").mkdir(parents=True)
     mine = tmp_path / f"{shards.SCRATCH_PREFIX}{os.getpid()}-def"
     mine.mkdir()
+    shards.forget_scratch()
+    assert not left.exists() and mine.exists()
     folder = shards.scratch_folder(1000)
     assert folder is not None and folder.parent == tmp_path
-    assert not left.exists() and mine.exists()
     # No room: the cache folder is used instead.
     assert shards.scratch_folder(10**15) is None
     monkeypatch.setattr(shards, "SCRATCH", tmp_path / "absent")

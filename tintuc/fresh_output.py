@@ -121,14 +121,19 @@ def write(path: str, data: bytes, output_path: str, cache_path: str) -> None:
             stream.write(data)
 
 
+def _previous_file(previous: str | None, relative: str) -> str | None:
+    """Where the previous build left the file at `relative`; None for a path outside the
+    output (a map file written elsewhere) or when nothing was set aside."""
+    if not previous or relative.split(os.sep, 1)[0] == os.pardir:
+        return None
+    return os.path.join(previous, relative)
+
+
 def reuse(previous: str | None, output_path: str, path: str, data: bytes) -> bool:
     """Move `path`'s file of the previous build back if it holds exactly `data`."""
-    if not previous:
+    old = _previous_file(previous, os.path.relpath(path, output_path))
+    if old is None:
         return False
-    relative = os.path.relpath(path, output_path)
-    if relative.split(os.sep, 1)[0] == os.pardir:
-        return False  # not in the output (a map file written elsewhere)
-    old = os.path.join(previous, relative)
     try:
         if os.path.getsize(old) != len(data):
             return False
@@ -146,9 +151,9 @@ def move_back(previous: str | None, relative: str, path: str, size: int,
     """Move the previous build's file at `relative` back to `path` if it is still the file
     written then (same size and time): for a page whose inputs are unchanged, without
     reading it."""
-    if not previous or relative.split(os.sep, 1)[0] == os.pardir:
+    old = _previous_file(previous, relative)
+    if old is None:
         return False
-    old = os.path.join(previous, relative)
     try:
         found = os.stat(old)
         if (found.st_size, found.st_mtime_ns) != (size, mtime_ns):

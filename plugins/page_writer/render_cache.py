@@ -257,10 +257,8 @@ class RenderCache:
         """A list by which documents it holds, in order (see `key`)."""
         known = self._lists.get(id(documents))
         if known is None or known[0] is not documents:
-            if not all(isinstance(item, Content) for item in documents):
-                return self.fingerprinter.of(documents)
-            known = self._lists[id(documents)] = (documents, digest(
-                b"members", *map(_reference, documents)))
+            known = self._lists[id(documents)] = (
+                documents, _membership(self.fingerprinter, documents))
         return known[1]
 
     def _site_part(self, template, names, own, context, paginated) -> bytes:

@@ -335,7 +335,6 @@ def scratch_folder(size: int) -> Path | None:
     4-5 s of a cold build). None: write them in the cache folder."""
     if not SCRATCH.is_dir():
         return None
-    forget_scratch()
     try:
         if shutil.disk_usage(SCRATCH).free < 3 * size + (64 << 20):
             return None
@@ -500,6 +499,7 @@ def make_index(entries: list[Entry], cache: Path, workers: int,
     started, times = time.perf_counter(), os.times()
     cache.mkdir(parents=True, exist_ok=True)
     forget_unused(cache, set(), only_temporary=True)  # an interrupted build's: may be big
+    forget_scratch()
     records = RecordCache(cache / RECORDS_FILE)
     years: dict[str, list[Entry]] = {}
     for entry in entries:
