@@ -166,8 +166,9 @@ JINJA_FILTERS = {**jinja_filters.FILTERS, **theme_filters.FILTERS, **assets.FILT
 PLUGIN_PATHS = ["plugins"]
 # legacy_redirects before page_writer: at `finalized` it writes its pages while the previous
 # build's output is still there to move unchanged ones back from (any order works).
-PLUGINS = ["build_guard", "legacy_redirects", "page_writer", "constant_time_lists", "vn_reader",
-           "photos", "news_lists", "visitor_counter", "search_index"]
+PLUGINS = ["build_guard", "content_guard", "legacy_redirects", "page_writer",
+           "constant_time_lists", "vn_reader", "photos", "news_lists", "visitor_counter",
+           "search_index"]
 # build_guard fails the build when any of these did not load (Pelican only logs it).
 REQUIRED_PLUGINS = list(PLUGINS)
 

@@ -14,6 +14,7 @@ from tools.counter_task import counter
 from tools.importer import import_legacy
 from tools.publish import publish, verify
 from tools.search import search_bench_task
+from tools.serve import NothingToServe, serve_forever
 
 PROJECT = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
@@ -39,9 +40,11 @@ def build(c, content="content", output="output", settings="pelicanconf.py"):
 
 @task(help={"port": "port (8000)", "output": "folder to serve (output/)"})
 def serve(c, port=8000, output="output"):
-    """Serve the built site at http://127.0.0.1:8000 (build it first)."""
-    with c.cd(str(PROJECT)):
-        _pelican(c, "--listen", "--bind", "127.0.0.1", "--port", str(port), "-o", output)
+    """Serve the built site at http://127.0.0.1:8000 (build it first); only reads."""
+    try:
+        serve_forever(PROJECT / output, int(port))
+    except NothingToServe as error:
+        raise Exit(str(error), code=1) from None
 
 
 @task(help={"fast": "skip the browser and validator tests", "k": "only tests matching this"})

@@ -325,5 +325,6 @@ def test_the_sample_site_built_with_publishconf_passes_the_output_gates(build_si
     # vnu runs in the end-to-end publications of test_publish.py; here the others, quickly.
     results = gates.run_output_gates(site.output, settings, skip={"html"})
     assert [(result.name, result.ok, result.skipped) for result in results] == [
-        ("links", True, False), ("budget", True, False), ("csp", True, False),
-        ("html", True, True)], "\n".join(result.report() for result in results)
+        ("files", True, False), ("links", True, False), ("budget", True, False),
+        ("csp", True, False), ("html", True, True)], "\n".join(result.report()
+                                                              for result in results)

@@ -13,13 +13,15 @@ is rendered, so 10,000 articles take seconds (benchmarks/check_bench.py).
 
 import difflib
 import os
+import posixpath
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import unquote
 
+from tintuc import active_content, paths
 from tintuc.dates import format_day, in_vietnam
 from tintuc.files import MARKDOWN_EXTENSIONS, display_path
 from tintuc.frontmatter import (
@@ -29,8 +31,9 @@ from tintuc.frontmatter import (
     Document,
     read_source,
 )
+from tintuc.legacy_import import strip_prefix, url_path
 from tintuc.problems import ERROR, WARNING, Problem
-from tintuc.text import fold, nfc
+from tintuc.text import fold, nfc, slugify
 
 # The extensions the site's Markdown reader takes (plugins/vn_reader/reader.py); Pelican
 # matches them case-sensitively, so `Bai.MD` is silently skipped by a build.
@@ -132,23 +135,30 @@ def run_check(content_dir, settings, *, only: Iterable | None = None) -> CheckRe
     since a title or a URL is a duplicate only against the whole folder.
     """
     root = Path(content_dir)
-    sources, stray = _collect(root, settings)
+    refused = paths.refused_symlinks(root)
+    sources, stray, uploads = _collect(root, settings, {Path(path) for path, _ in refused})
     wanted = _selection(root, only)
     reported = [source for source in sources if wanted(source.path)]
     problems = [_stray_file_problem(path) for path in stray if wanted(path)]
+    problems += [paths.symlink_problem(display_path(path), reason)
+                 for path, reason in refused if wanted(Path(path))]
+    problems += [problem for path in uploads if wanted(path)
+                 for problem in upload_problems(path, display_path(path))]
 
     listing = _Listing(root)
     reported_ids = {id(source) for source in reported}
     for source in sources:
         data = source.path.read_bytes()
         required = PAGE_REQUIRED if source.is_page else ARTICLE_REQUIRED
-        source.document = read_source(data, source.shown, required=required)
+        source.document = read_source(data, source.shown, required=required,
+                                      folder=posixpath.dirname(source.relative))
         source.data = data if id(source) in reported_ids else b""
     for source in reported:
         problems.extend(_check_one(source, root, settings, listing))
         source.data = b""  # 10,000 articles are tens of megabytes: keep only their headers
     reported_paths = {source.shown for source in reported}
     problems.extend(problem for problem in _cross_file_problems(sources)
+                    + _legacy_url_problems(sources, settings)
                     if problem.path in reported_paths)
     problems.sort(key=lambda problem: (problem.path, problem.line, problem.level != ERROR))
     return CheckResult(problems, len(reported))
@@ -161,20 +171,33 @@ def _selection(root: Path, only: Iterable | None):
     real_root = root.resolve()
     selected = set()
     for path in only:
+        path = Path(path)
         try:
-            selected.add(Path(path).resolve().relative_to(real_root))
+            # The folder resolved, not the file: a symbolic link is judged where it lies.
+            selected.add((path.parent.resolve() / path.name).relative_to(real_root))
         except ValueError:
             continue  # outside the content folder: nothing of ours
     # Relative to the root, without resolving each of 10,000 paths (a system call per part).
     return lambda path: path.relative_to(root) in selected
 
 
-def _collect(root: Path, settings) -> tuple[list[Source], list[Path]]:
-    """The Markdown files a build reads, and files an editor may have meant as articles."""
+def upload_problems(path: Path, shown: str) -> list[Problem]:
+    """An uploaded file a browser would run (tintuc.active_content), as errors."""
+    findings = active_content.findings_for(path.name, path.read_bytes())
+    if not findings:
+        return []
+    return [Problem(shown, findings[0].line, "active-content", active_content.describe(findings),
+                    active_content.HINT, ERROR)]
+
+
+def _collect(root: Path, settings, refused: set[Path] = frozenset()
+             ) -> tuple[list[Source], list[Path], list[Path]]:
+    """The Markdown files a build reads, files an editor may have meant as articles, and
+    uploaded files of the kinds a browser may run. Refused links are none of them."""
     page_paths = [_clean(path) for path in setting(settings, "PAGE_PATHS", ["pages"])]
     excluded = [_clean(path) for path in setting(settings, "ARTICLE_EXCLUDES", [])]
     static = [_clean(path) for path in setting(settings, "STATIC_PATHS", ["images"])]
-    sources, stray = [], []
+    sources, stray, uploads = [], [], []
     for directory, folders, files in os.walk(root):
         # Hidden folders (.git) and editor scratch files are nobody's content.
         folders[:] = sorted(name for name in folders if not name.startswith("."))
@@ -182,6 +205,10 @@ def _collect(root: Path, settings) -> tuple[list[Source], list[Path]]:
             if name.startswith(".") or name.endswith("~"):
                 continue
             path = Path(directory, name)
+            if path in refused:
+                continue
+            if active_content.is_checked(name):
+                uploads.append(path)
             relative = path.relative_to(root).as_posix()
             is_page = _under(relative, page_paths)
             if not is_page and _under(relative, excluded):
@@ -191,7 +218,7 @@ def _collect(root: Path, settings) -> tuple[list[Source], list[Path]]:
                 sources.append(Source(path, relative, display_path(path), is_page))
             elif not _under(relative, static) and suffix.lower() in _MAYBE_MEANT_AS_ARTICLE:
                 stray.append(path)
-    return sources, stray
+    return sources, stray, uploads
 
 
 def _clean(path: str) -> str:
@@ -237,6 +264,7 @@ def _check_one(source: Source, root: Path, settings, listing: "_Listing") -> lis
                               "rút gọn đoạn tóm tắt còn hai, ba câu"))
     if not source.is_page:
         problems.extend(_category_problems(source, settings))
+    problems.extend(_reserved_slug_problems(source, settings))
     problems.extend(_featured_image_problems(source, root, settings, listing))
     problems.extend(_body_problems(source, root, listing))
     return problems
@@ -293,6 +321,25 @@ def _legacy_text(text: str) -> tuple[int, str, str, str] | None:
             sample = text[line_start:line_start + 40].split("\n")[0].strip()
             return line, sample, looks_like, hint
     return None
+
+
+def _reserved_slug_problems(source: Source, settings) -> list[Problem]:
+    """A pinned `Đường dẫn` that would replace one of the site's own pages (the build
+    refuses it too: plugins/vn_reader/urls.py)."""
+    slug = source.document.get("slug")
+    pattern = setting(settings, "PAGE_SAVE_AS" if source.is_page else "ARTICLE_SAVE_AS", "")
+    if not slug or not pattern.startswith("{slug}"):
+        return []
+    save_as = pattern.replace("{slug}", slug, 1)
+    if not paths.takes_reserved(save_as, paths.reserved_outputs(_as_dict(settings))):
+        return []
+    return [paths.reserved_slug_problem(source.shown, source.document.fields["slug"].line, slug,
+                                        save_as)]
+
+
+def _as_dict(settings) -> dict:
+    return dict(settings) if isinstance(settings, Mapping) else {
+        name: getattr(settings, name) for name in dir(settings) if name.isupper()}
 
 
 def _category_problems(source: Source, settings) -> list[Problem]:
@@ -443,6 +490,9 @@ def _body_problems(source: Source, root: Path, listing: _Listing) -> list[Proble
                                         "ghi đường dẫn ngay sau, ví dụ {static}/images/…",
                                         WARNING))
                 continue
+            if what != "filename" and paths.link_target(
+                    posixpath.dirname(source.relative), target) is None:
+                continue  # leaves the content folder: the reader's error says so
             relative = _resolve(source, target)
             if what == "filename":
                 problem = _missing(source, line, relative, f"liên kết “{{filename}}{target}”",
@@ -575,6 +625,54 @@ def _cross_file_problems(sources: list[Source]) -> list[Problem]:
     return problems
 
 
+def _document_paths(sources: list[Source], settings) -> set[str]:
+    """The addresses the documents will most likely have, in lower case (the build may add
+    `-2` to a slug made from a title; that one the build itself judges)."""
+    found = set()
+    for source in sources:
+        document = source.document
+        if document.has_errors or document.get("status") == "draft":
+            continue
+        slug = document.get("slug") or slugify(document.get("title") or "")
+        pattern = setting(settings, "PAGE_SAVE_AS" if source.is_page else "ARTICLE_SAVE_AS", "")
+        if not slug or not pattern.startswith("{slug}"):
+            continue
+        save_as = "/" + pattern.replace("{slug}", slug, 1).lower()
+        found.add(save_as)
+        if save_as.endswith("/index.html"):
+            folder = save_as.removesuffix("index.html")
+            found.update((folder, folder.rstrip("/")))
+    return found
+
+
+def _legacy_url_problems(sources: list[Source], settings) -> list[Problem]:
+    """An old address (`Đường dẫn cube`) equal to one of the new site's, in any case: the
+    server's redirect map ignores case, so it would send readers of the real page away."""
+    with_old = [source for source in sources if source.document.get("legacy_urls")
+                and not source.document.has_errors]
+    if not with_old:
+        return []
+    folders, files = paths.reserved_outputs(_as_dict(settings))
+    documents = _document_paths(sources, settings)
+    problems = []
+    for source in with_old:
+        for address in source.document.get("legacy_urls"):
+            path = strip_prefix(url_path(address)).lower()
+            head = path.lstrip("/").split("/", 1)
+            if not (path in documents or path == "/" or path.lstrip("/") in files
+                    or (len(head) > 1 and head[0] in folders)):
+                continue
+            if path in _document_paths([source], settings):
+                continue  # the old address is the new one: nothing to redirect
+            problem = _warn(source, "legacy_urls", "legacy-url-taken",
+                            f"“{_LABEL['legacy_urls']}” {address} trùng với một địa chỉ của "
+                            "trang web mới (máy chủ so địa chỉ không phân biệt chữ hoa, chữ "
+                            "thường): chuyển hướng nó sẽ làm mất trang thật",
+                            f"xóa địa chỉ này khỏi “{_LABEL['legacy_urls']}”")
+            problems.append(replace(problem, level=ERROR))
+    return problems
+
+
 # --- Fixing ------------------------------------------------------------------------------
 
 
@@ -591,7 +689,9 @@ def fix_normalisation(content_dir, settings, *, only: Iterable | None = None) ->
     kept beside the file as `name.md.bak` (`name.md.2.bak`, … when that exists): builds
     read only Markdown extensions, so a backup is never published.
     """
-    sources, _stray = _collect(Path(content_dir), settings)
+    sources, _stray, _uploads = _collect(Path(content_dir), settings,
+                                         {Path(path) for path, _ in
+                                          paths.refused_symlinks(content_dir)})
     wanted = _selection(Path(content_dir), only)
     fixed = []
     for source in sources:

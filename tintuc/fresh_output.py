@@ -43,7 +43,9 @@ def _holds_content(output_path: str, content_path: str) -> bool:
 
 def set_aside(output_path: str, content_path: str, retention, cache_path: str) -> str | None:
     """Move the previous build's output aside; returns where it went, None if there was none."""
-    if _holds_content(output_path, content_path):
+    if _holds_content(output_path, content_path) or os.path.islink(output_path):
+        # A symbolic link is someone's arrangement (a folder target's `current` release):
+        # it is written through, never renamed away.
         return None
     previous = os.path.join(cache_path, FOLDER)
     # Left by a build that failed: its output is not to be reused.

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from tintuc import paths
 from tintuc.dates import EXAMPLES as DATE_EXAMPLES
 from tintuc.dates import DateError, parse_date
 from tintuc.problems import ERROR, WARNING, Problem
@@ -27,22 +28,22 @@ class Key:
 KEYS = (
     Key("title", "Tiêu đề", ("Tiêu đề", "Title")),
     Key("date", "Ngày đăng", ("Ngày đăng", "Ngày", "Date"), kind="date"),
-    Key("category", "Chuyên mục", ("Chuyên mục", "Category")),
+    Key("category", "Chuyên mục", ("Chuyên mục", "Category"), kind="name"),
     Key("modified", "Cập nhật", ("Cập nhật", "Ngày cập nhật", "Modified"), kind="date"),
     # "khoá" is the older tone placement of "khóa"; both are in daily use.
-    Key("tags", "Thẻ", ("Thẻ", "Từ khóa", "Từ khoá", "Tags"), kind="list"),
-    Key("authors", "Tác giả", ("Tác giả", "Author", "Authors"), kind="list"),
+    Key("tags", "Thẻ", ("Thẻ", "Từ khóa", "Từ khoá", "Tags"), kind="names"),
+    Key("authors", "Tác giả", ("Tác giả", "Author", "Authors"), kind="names"),
     Key("source", "Nguồn tin", ("Nguồn tin", "Nguồn", "Source")),
     Key("summary", "Tóm tắt", ("Tóm tắt", "Mô tả", "Summary")),
-    Key("image", "Ảnh đại diện", ("Ảnh đại diện", "Ảnh", "Image")),
+    Key("image", "Ảnh đại diện", ("Ảnh đại diện", "Ảnh", "Image"), kind="image"),
     Key("image_caption", "Chú thích ảnh", ("Chú thích ảnh", "Image_caption")),
     Key("slug", "Đường dẫn", ("Đường dẫn", "Slug"), kind="slug"),
     Key("status", "Trạng thái", ("Trạng thái", "Status"), kind="status"),
     Key("featured", "Nổi bật", ("Nổi bật", "Featured"), kind="yes_no"),
-    Key("legacy_urls", "Đường dẫn cũ", ("Đường dẫn cũ", "Legacy_url"), kind="list"),
+    Key("legacy_urls", "Đường dẫn cũ", ("Đường dẫn cũ", "Legacy_url"), kind="old_addresses"),
     # Pelican's own keys that have a use here beyond the contract's table.
-    Key("lang", "Ngôn ngữ", ("Ngôn ngữ", "Lang")),
-    Key("template", "Mẫu trang", ("Mẫu trang", "Template")),
+    Key("lang", "Ngôn ngữ", ("Ngôn ngữ", "Lang"), kind="language"),
+    Key("template", "Mẫu trang", ("Mẫu trang", "Template"), kind="template"),
 )
 KEYS_BY_NAME = {key.name: key for key in KEYS}
 ARTICLE_REQUIRED = ("title", "date", "category")
@@ -139,7 +140,20 @@ def decode(data: bytes, path: str) -> tuple[str | None, Problem | None]:
             "mở tệp bằng trình soạn thảo và lưu lại với bảng mã UTF-8 "
             "(Unikey: Công cụ chuyển mã → đích Unicode)",
         )
-    return nfc(text.replace("\r\n", "\n").replace("\r", "\n")), None
+    text = nfc(text.replace("\r\n", "\n").replace("\r", "\n"))
+    control = _CONTROL_CHARACTER.search(text)
+    if control:
+        line = text.count("\n", 0, control.start()) + 1
+        return None, Problem(
+            path, line, "control-character",
+            f"dòng {line} có ký tự điều khiển U+{ord(control.group()):04X}, không hiển thị được "
+            "trên trang web (thường do dán từ tệp khác hoặc tệp không phải văn bản)",
+            "xóa ký tự đó: gõ lại dòng này, hoặc dán văn bản qua Notepad trước khi dán vào bài")
+    return text, None
+
+
+# C0 controls but tab and line ends, and DEL: invalid in HTML, and NUL cuts names in C code.
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 # Bytes that carry Vietnamese letters in each legacy encoding, for a best guess only.
@@ -177,8 +191,12 @@ def _split_header(lines: list[str], document: Document) -> tuple[list[tuple[int,
     return list(enumerate(lines[:end], start=1)), end + 1
 
 
-def parse(text: str, path: str, *, required: tuple[str, ...] = ARTICLE_REQUIRED) -> Document:
-    """Split NFC text into fields and body, collecting every problem on the way."""
+def parse(text: str, path: str, *, required: tuple[str, ...] = ARTICLE_REQUIRED,
+          folder: str | None = None) -> Document:
+    """Split NFC text into fields and body, collecting every problem on the way.
+
+    `folder` is the file's folder relative to the content folder, for the links of its body
+    that are relative to it (None: only links from the content folder's root are judged)."""
     document = Document(path)
     lines = text.split("\n")
     header, body_start = _split_header(lines, document)
@@ -226,6 +244,7 @@ def parse(text: str, path: str, *, required: tuple[str, ...] = ARTICLE_REQUIRED)
         if converted is not None:
             document.fields[key.name] = Field(converted, number, typed_key)
 
+    _check_body(document, folder)
     if any(problem.code == "unclosed-fence" for problem in document.problems):
         return document  # the keys are all there, only the fence is open: one error is enough
     for name in required:
@@ -245,41 +264,148 @@ def parse(text: str, path: str, *, required: tuple[str, ...] = ARTICLE_REQUIRED)
 
 def _convert(key: Key, value: str, line: int, document: Document):
     """A raw value in the form the key means, or None after reporting why it can't be."""
-    if key.kind == "date":
-        if not value:
-            document.error(line, f"empty-{key.name}", f"“{key.label}” để trống",
-                           "ghi ngày theo dạng 13/11/2022 21:12")
-            return None
-        try:
-            return parse_date(value)
-        except DateError as error:
-            document.error(line, f"bad-{key.name}", f"“{key.label}”: {error}",
-                           f"các dạng được nhận: {DATE_EXAMPLES}")
-            return None
-    if key.kind == "list":
-        items, seen = [], set()
-        for item in value.split(","):
-            item = " ".join(item.split())
-            if item and fold(item) not in seen:
-                seen.add(fold(item))
-                items.append(item)
-        return items
-    if key.kind == "slug":
-        slug = slugify(value, max_length=None)
-        if not slug:
-            document.error(line, "bad-slug", f"“{key.label}” “{value}” không có chữ hay số nào",
-                           "ghi đường dẫn bằng chữ không dấu, số và dấu gạch ngang")
-            return None
-        return slug
-    if key.kind == "status":
-        return _lookup(STATUSES, key, value, line, document, "công bố, nháp hoặc ẩn")
-    if key.kind == "yes_no":
-        return _lookup(YES_NO, key, value, line, document, "có hoặc không")
+    convert = _CONVERTERS.get(key.kind)
+    if convert is not None:
+        return convert(key, value, line, document)
     if key.name in ARTICLE_REQUIRED and not value:
         document.error(line, f"empty-{key.name}", f"“{key.label}” để trống",
                        f"ghi {key.label.lower()} sau dấu hai chấm")
         return None
     return value
+
+
+def _date(key: Key, value: str, line: int, document: Document):
+    if not value:
+        document.error(line, f"empty-{key.name}", f"“{key.label}” để trống",
+                       "ghi ngày theo dạng 13/11/2022 21:12")
+        return None
+    try:
+        return parse_date(value)
+    except DateError as error:
+        document.error(line, f"bad-{key.name}", f"“{key.label}”: {error}",
+                       f"các dạng được nhận: {DATE_EXAMPLES}")
+        return None
+
+
+def _list(value: str) -> list[str]:
+    items, seen = [], set()
+    for item in value.split(","):
+        item = " ".join(item.split())
+        if item and fold(item) not in seen:
+            seen.add(fold(item))
+            items.append(item)
+    return items
+
+
+def _name_problem(key: Key, name: str) -> tuple[str, str] | None:
+    """Why a category, tag or author name cannot be one: each becomes a folder of the site."""
+    if len(name) > paths.MAX_NAME:
+        return (f"“{key.label}” “{name[:40]}…” dài {len(name)} ký tự (tối đa {paths.MAX_NAME})",
+                "có lẽ một đoạn văn bị dán nhầm vào đây; mỗi tên chỉ vài chữ, cách nhau "
+                "bằng dấu phẩy")
+    if not slugify(name, max_length=None):
+        return (f"“{key.label}” “{name}” không có chữ hay số nào nên không đặt được địa chỉ",
+                "ghi tên bằng chữ, có thể kèm số")
+    return None
+
+
+def _checked_names(key: Key, names: list[str], line: int, document: Document):
+    problem = next(filter(None, (_name_problem(key, name) for name in names)), None)
+    if problem:
+        document.error(line, f"bad-{key.name}", *problem)
+        return None
+    return names
+
+
+def _names(key: Key, value: str, line: int, document: Document):
+    return _checked_names(key, _list(value), line, document)
+
+
+def _name(key: Key, value: str, line: int, document: Document):
+    name = " ".join(value.split())
+    if not name:
+        if key.name in ARTICLE_REQUIRED:
+            document.error(line, f"empty-{key.name}", f"“{key.label}” để trống",
+                           f"ghi {key.label.lower()} sau dấu hai chấm")
+        return None
+    checked = _checked_names(key, [name], line, document)
+    return checked[0] if checked else None
+
+
+def _slug(key: Key, value: str, line: int, document: Document):
+    slug = slugify(value, max_length=None)
+    if not slug:
+        document.error(line, "bad-slug", f"“{key.label}” “{value}” không có chữ hay số nào",
+                       "ghi đường dẫn bằng chữ không dấu, số và dấu gạch ngang")
+        return None
+    if len(slug) > paths.MAX_SLUG:
+        document.error(line, "bad-slug", f"“{key.label}” dài {len(slug)} ký tự "
+                       f"(tối đa {paths.MAX_SLUG})", "rút gọn đường dẫn còn vài chữ chính")
+        return None
+    return slug
+
+
+def _language(key: Key, value: str, line: int, document: Document):
+    if not paths.LANGUAGE.fullmatch(value):
+        document.error(line, "bad-lang", f"“{key.label}” “{value}” không phải mã ngôn ngữ",
+                       "ghi mã hai chữ cái như vi hoặc en (hoặc bỏ dòng này: mặc định là vi)")
+        return None
+    return value
+
+
+def _template(key: Key, value: str, line: int, document: Document):
+    if not paths.TEMPLATE.fullmatch(value):
+        document.error(line, "bad-template", f"“{key.label}” “{value}” không phải tên mẫu trang",
+                       "ghi tên một mẫu trong theme/templates, không kèm .html và không có "
+                       "“/” (ví dụ page), hoặc bỏ dòng này")
+        return None
+    return value
+
+
+_IMAGE_PREFIX = re.compile(r"^(?:\{static\}|\{attach\}|\|static\|)")
+
+
+def _image(key: Key, value: str, line: int, document: Document):
+    if re.match(r"^(?:[a-z][a-z0-9+.-]*:|//)", value, re.I):
+        return value  # another site's photo: `invoke check` warns, nothing is read
+    # Editors write `../images/…` from an article's folder; the reader takes it from the
+    # content folder, so only what is left after those steps up must stay inside.
+    relative = _IMAGE_PREFIX.sub("", value).replace("\\", "/")
+    while relative.startswith("../"):
+        relative = relative[3:]
+    if paths.contained(relative) is None:
+        document.error(line, "bad-image", f"“{key.label}” “{value}” trỏ ra ngoài thư mục nội "
+                       "dung", "ghi đường dẫn ảnh trong content/images, ví dụ "
+                       "{static}/images/2024/03/anh.jpg")
+        return None
+    return value
+
+
+def _old_addresses(key: Key, value: str, line: int, document: Document):
+    addresses = _list(value)
+    for address in addresses:
+        problem = paths.legacy_path_problem(address)
+        if problem:
+            document.error(line, "bad-legacy-url", f"“{key.label}” “{address[:80]}”: {problem}",
+                           "chép nguyên địa chỉ của bài trên trang cũ, ví dụ "
+                           "/news/hoat-dong-doan/ten-bai-123.html")
+            return None
+    return addresses
+
+
+def _status(key: Key, value: str, line: int, document: Document):
+    return _lookup(STATUSES, key, value, line, document, "công bố, nháp hoặc ẩn")
+
+
+def _yes_no(key: Key, value: str, line: int, document: Document):
+    return _lookup(YES_NO, key, value, line, document, "có hoặc không")
+
+
+_CONVERTERS = {
+    "date": _date, "name": _name, "names": _names, "slug": _slug, "status": _status,
+    "yes_no": _yes_no, "image": _image, "old_addresses": _old_addresses,
+    "language": _language, "template": _template,
+}
 
 
 def _lookup(table: dict, key: Key, value: str, line: int, document: Document, allowed: str):
@@ -291,9 +417,68 @@ def _lookup(table: dict, key: Key, value: str, line: int, document: Document, al
     return None
 
 
-def read_source(data: bytes, path: str, *, required=ARTICLE_REQUIRED) -> Document:
+def read_source(data: bytes, path: str, *, required=ARTICLE_REQUIRED,
+                folder: str | None = None) -> Document:
     """The whole pipeline for one file's bytes."""
     text, problem = decode(data, path)
     if problem:
         return Document(path, problems=[problem])
-    return parse(text, path, required=required)
+    return parse(text, path, required=required, folder=folder)
+
+
+# --- The body: what Markdown or the build must never be handed ------------------------------
+
+# Python-Markdown recurses once per level of nested lists and quotes: 400 levels overflow the
+# stack, 2,000 take gigabytes. No article needs more than a handful.
+MAX_NESTING = 16
+# Unclosed `[` make its link parser quadratic (6,000 of them: 10 s for one paragraph).
+MAX_OPEN_BRACKETS = 32
+_CONTAINER = re.compile(r"(?:>|[-*+](?=\s)|\d{1,9}[.)](?=\s))[ \t]?")
+
+
+def _nesting(line: str) -> int:
+    """How many lists and quotes a line is inside: its indentation (4 columns a level) and
+    the `>`/list markers it starts with."""
+    depth, position = 0, 0
+    while True:
+        stripped = line[position:]
+        indent = len(stripped) - len(stripped.lstrip(" \t"))
+        columns = len(stripped[:indent].expandtabs(4))
+        depth += columns // 4
+        position += indent
+        marker = _CONTAINER.match(line, position)
+        if not marker:
+            return depth
+        depth += 1
+        position = marker.end()
+
+
+def _check_body(document: Document, folder: str | None) -> None:
+    body, first = document.body, document.body_line
+    open_brackets = 0
+    for number, line in enumerate(body.split("\n"), start=first):
+        if not line.strip():
+            open_brackets = 0  # a paragraph ends
+            continue
+        if _nesting(line) > MAX_NESTING:
+            document.error(number, "too-deep", f"danh sách hoặc trích dẫn lồng nhau quá "
+                           f"{MAX_NESTING} tầng", "bớt thụt lề hoặc bớt dấu “>”: nội dung "
+                           "lồng quá sâu không hiển thị được")
+            break
+        if "[" in line:
+            for char in line:
+                if char == "[":
+                    open_brackets += 1
+                elif char == "]":
+                    open_brackets = max(0, open_brackets - 1)
+            if open_brackets > MAX_OPEN_BRACKETS:
+                document.error(number, "too-many-brackets", f"đoạn văn có hơn "
+                               f"{MAX_OPEN_BRACKETS} dấu “[” chưa đóng", "đóng mỗi “[” bằng "
+                               "một “]”, hoặc viết \\[ nếu muốn hiện dấu ngoặc vuông")
+                break
+    for line, what, target in paths.copying_links(body, first):
+        judged = target and (target.startswith("/") or folder is not None)
+        if judged and paths.link_target(folder or "", target) is None:
+            document.error(line, "link-outside", f"“{{{what}}}{target}” trỏ ra ngoài thư mục "
+                           "nội dung", "chỉ liên kết tới tệp trong thư mục nội dung, ví dụ "
+                           "{static}/images/2024/03/anh.jpg (không dùng “..” để đi ra ngoài)")

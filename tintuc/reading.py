@@ -21,7 +21,7 @@ from tintuc.problems import Problem
 from tintuc.typography import typographer
 
 # Bump when the output of `read_article` changes for the same input.
-PIPELINE_VERSION = 1
+PIPELINE_VERSION = 2
 _TAGS = re.compile(r"<[^>]+>")
 
 
@@ -42,6 +42,7 @@ class ReadResult:
 
     problems: list[Problem]
     fields: dict = field(default_factory=dict)
+    lines: dict = field(default_factory=dict)  # the line of each field, for later messages
     title_html: str = ""
     summary_html: str = ""
     summary_text: str = ""
@@ -63,8 +64,9 @@ def _typographer(options: ReadOptions):
 
 
 def read_article(data: bytes, path: str, required: tuple[str, ...],
-                 options: ReadOptions) -> ReadResult:
-    document = read_source(data, path, required=required)
+                 options: ReadOptions, folder: str | None = None) -> ReadResult:
+    """`folder`: the file's folder relative to the content folder (its relative links)."""
+    document = read_source(data, path, required=required, folder=folder)
     if document.has_errors:
         return ReadResult(document.problems)
     typography = _typographer(options)
@@ -81,6 +83,7 @@ def read_article(data: bytes, path: str, required: tuple[str, ...],
     return ReadResult(
         problems=document.problems,
         fields=fields,
+        lines={name: found.line for name, found in document.fields.items()},
         # Escaped before typography: a title holding `<chuyển đổi số>` is text, not a tag.
         title_html=typography(html.escape(title, quote=False)),
         summary_html=typography(summary_html) if summary_html else "",
@@ -145,14 +148,15 @@ def _init_worker(options: ReadOptions) -> None:
     _worker_options = options
 
 
-def _read_in_worker(job: tuple[str, str, tuple[str, ...]]) -> ReadResult:
-    source, shown, required = job
-    return read_article(Path(source).read_bytes(), shown, required, _worker_options)
+def _read_in_worker(job: tuple[str, str, tuple[str, ...], str]) -> ReadResult:
+    source, shown, required, folder = job
+    return read_article(Path(source).read_bytes(), shown, required, _worker_options, folder)
 
 
-def read_many(jobs: list[tuple[str, str, tuple[str, ...]]], options: ReadOptions,
+def read_many(jobs: list[tuple[str, str, tuple[str, ...], str]], options: ReadOptions,
               workers: int) -> list[ReadResult]:
-    """(source path, path shown in messages, required keys) → results, in order."""
+    """(source path, path shown in messages, required keys, folder in the content folder)
+    → results, in order."""
     if workers <= 1 or len(jobs) < 2 * workers:
         _init_worker(options)
         return [_read_in_worker(job) for job in jobs]

@@ -14,6 +14,7 @@ PROJECT = Path(__file__).resolve().parents[1]
 if str(PROJECT) not in sys.path:  # run as a script or by pre-commit from anywhere
     sys.path.insert(0, str(PROJECT))
 
+from tintuc.active_content import is_checked  # noqa: E402
 from tintuc.checker import (  # noqa: E402
     MARKDOWN_EXTENSIONS,
     fix_normalisation,
@@ -45,9 +46,11 @@ def run(path: str | None = None, settings_file: str | None = None, files=None,
     only = None
     if files is not None:
         root = content.resolve()
+        # A link is judged where it lies, not where it points.
         only = [name for name in files
-                if Path(name).suffix in MARKDOWN_EXTENSIONS
-                and Path(name).resolve().is_relative_to(root)]
+                if (Path(name).suffix in MARKDOWN_EXTENSIONS or is_checked(name)
+                    or Path(name).is_symlink())
+                and (Path(name).parent.resolve() / Path(name).name).is_relative_to(root)]
         if not only:
             return 0
     fixed = fix_normalisation(content, settings, only=only) if fix else []

@@ -9,6 +9,7 @@ English so that logs, docs and CI settings can name them.
 |---------|-----------------------------------------------------------------------------|
 | content | every content file reads without errors (the editor's own `invoke check`)   |
 | build   | Pelican builds with publishconf.py, errors fatal (in tools/publish.py)      |
+| files   | no symbolic link in the output; no uploaded file a browser would run        |
 | links   | every internal href/src/srcset/action, CSS url() and sitemap <loc> resolves |
 | budget  | per-file size limits (HTML, CSS, JS, images) and the whole site's size      |
 | csp     | the built pages need nothing the Content-Security-Policy forbids            |
@@ -37,11 +38,12 @@ PROJECT = Path(__file__).resolve().parents[1]
 DEFAULT_VNU_JAR = PROJECT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 # The order gates run in: cheap ones first, so an operator waits least for the usual failures.
-GATES = ("content", "build", "links", "budget", "csp", "html")
-OUTPUT_GATES = ("links", "budget", "csp", "html")
+GATES = ("content", "build", "files", "links", "budget", "csp", "html")
+OUTPUT_GATES = ("files", "links", "budget", "csp", "html")
 GATE_TITLES = {
     "content": "kiểm tra nội dung",
     "build": "dựng trang, lỗi là dừng",
+    "files": "không có liên kết tượng trưng hay tệp chạy được do người dùng tải lên",
     "links": "liên kết nội bộ và ảnh",
     "budget": "giới hạn dung lượng",
     "csp": "chính sách bảo mật nội dung (Content-Security-Policy)",
@@ -115,47 +117,54 @@ def _is_excluded(relparts: tuple[str, ...], excluded: Iterable[str]) -> bool:
 
 
 def check_content(content: Path, settings: dict | None = None) -> list[Finding]:
-    """Errors in the content folder, as the editors' `invoke check` reports them.
+    """Errors in the content folder, as the editors' `invoke check` reports them."""
+    from tintuc import checker
 
-    Uses `tintuc.checker.check_folder` where the project has it; otherwise reads every Markdown
-    file with the same front-matter reader the build uses.
-    """
-    settings = settings or {}
-    try:
-        from tintuc import checker
-    except ImportError:
-        checker = None
-    if checker is not None and hasattr(checker, "check_folder"):
-        problems = checker.check_folder(content, settings)
-    else:
-        problems = _read_every_source(content, settings)
     findings = []
-    for problem in problems:
-        is_error = getattr(problem, "is_error", getattr(problem, "level", "error") == "error")
-        if is_error:
-            hint = getattr(problem, "hint", "")
-            message = problem.message + (f". Cách sửa: {hint}" if hint else "")
+    for problem in checker.check_folder(content, settings or {}):
+        if problem.is_error:
+            message = problem.message + (f". Cách sửa: {problem.hint}" if problem.hint else "")
             findings.append(Finding(str(problem.path), int(problem.line or 0), message))
     return findings
 
 
-def _read_every_source(content: Path, settings: dict) -> list:
-    from tintuc.frontmatter import ARTICLE_REQUIRED, PAGE_REQUIRED, read_source
+# --- files -------------------------------------------------------------------------------------
 
-    page_paths = settings.get("PAGE_PATHS", ["pages"])
-    excluded = [*settings.get("ARTICLE_EXCLUDES", ["pages", "images", "data"]),
-                *settings.get("STATIC_PATHS", ["images"])]
-    problems = []
-    for path in sorted(content.rglob("*.md")):
-        relparts = path.relative_to(content).parts
-        is_page = _is_excluded(relparts, page_paths)
-        if not is_page and _is_excluded(relparts, excluded):
-            continue
-        shown = _shown_path(path)
-        document = read_source(path.read_bytes(), shown,
-                               required=PAGE_REQUIRED if is_page else ARTICLE_REQUIRED)
-        problems += document.problems
-    return problems
+# Where the site's own scripts live; a script anywhere else came with the content.
+OWN_SCRIPT_FOLDERS = ("theme/", "pagefind/")
+
+
+def check_files(output: Path, settings: dict | None = None) -> list[Finding]:
+    """The output holds plain files only (a symbolic link could publish anything the server can
+    read), and no uploaded file a browser would run (tintuc.active_content): whatever the
+    build let through, nothing of the kind leaves this machine."""
+    from tintuc import active_content
+
+    settings = settings or {}
+    static = tuple(f"{path.strip('/')}/" for path in settings.get("STATIC_PATHS") or ("images",))
+    search = (settings.get("SEARCH_INDEX") or {}).get("folder") or "pagefind"
+    own_scripts = (*OWN_SCRIPT_FOLDERS, f"{search.strip('/')}/")
+    findings = []
+    for folder, folders, files in os.walk(output):
+        for name in sorted(folders + files):
+            path = Path(folder, name)
+            relpath = path.relative_to(output).as_posix()
+            if path.is_symlink():
+                findings.append(Finding(relpath, 0, f"là liên kết tượng trưng (symlink) tới "
+                                                    f"{os.readlink(path)}: không xuất bản"))
+                continue
+            if name not in files or not active_content.is_checked(name):
+                continue
+            suffix = path.suffix.lower()
+            if suffix in (".js", ".mjs") and relpath.startswith(own_scripts):
+                continue  # the theme's and Pagefind's own scripts
+            if suffix in active_content.HTML_SUFFIXES and not relpath.startswith(static):
+                continue  # the site's pages, which the csp and html gates read
+            found = active_content.findings_for(name, path.read_bytes())
+            if found:
+                findings.append(Finding(relpath, found[0].line,
+                                        active_content.describe(found)))
+    return findings
 
 
 def _shown_path(path: Path) -> str:
@@ -777,6 +786,7 @@ def run_output_gates(output: Path, settings: dict, skip: Iterable[str] = (),
         return parsed[0]
 
     checks = {
+        "files": lambda: check_files(output, settings),
         "links": lambda: check_links(built_site()),
         "budget": lambda: check_budget(output, settings.get("PUBLISH_BUDGET")),
         "csp": lambda: check_csp(built_site(), csp_policy(settings, base),

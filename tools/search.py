@@ -13,9 +13,7 @@ The helpers here (settings, a local HTTP server, Chromium) are what tests/test_s
 """
 
 import contextlib
-import functools
 import gzip
-import http.server
 import json
 import os
 import re
@@ -23,10 +21,11 @@ import shutil
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from urllib.parse import quote
+
+from tools.serve import serving
 
 PROJECT = Path(__file__).resolve().parents[1]
 SETTINGS_FILE = PROJECT / "pelicanconf.py"
@@ -54,24 +53,9 @@ def search_settings(base: dict | None = None) -> dict:
     return {"PLUGINS": plugins, "REQUIRED_PLUGINS": required, "TEMPLATE_PAGES": pages}
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@contextlib.contextmanager
 def serve(folder: Path):
     """The built site over HTTP on 127.0.0.1 and a free port (Pagefind needs http: to fetch)."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_port}/"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=10)
+    return serving(folder)
 
 
 @contextlib.contextmanager

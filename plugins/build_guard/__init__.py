@@ -7,11 +7,12 @@ and stops it before any page is written; errors while writing stop it at the end
 
 from pelican import signals
 
-from .guard import check_after_writing, check_before_writing, check_plugins, start_counting
+from .guard import check_before_writing, check_plugins, start_counting
 
 
 def register():
+    # `start_counting` also puts the check after writing last among `finalized`'s receivers,
+    # so errors other plugins log there (redirects, the search index) count too.
     signals.initialized.connect(start_counting)
     signals.initialized.connect(check_plugins)
     signals.all_generators_finalized.connect(check_before_writing)
-    signals.finalized.connect(check_after_writing)

@@ -2,6 +2,8 @@
 
 import logging
 
+from pelican import signals
+
 from tintuc.problems import Explained
 
 
@@ -45,6 +47,9 @@ def start_counting(pelican) -> None:
         if _without_traceback not in handler.filters:
             handler.addFilter(_without_traceback)
     _counter.count = 0
+    # Every plugin has registered by now: connected again, this check runs after all of them.
+    signals.finalized.disconnect(check_after_writing)
+    signals.finalized.connect(check_after_writing)
 
 
 def check_plugins(pelican) -> None:

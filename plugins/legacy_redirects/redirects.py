@@ -30,7 +30,9 @@ from urllib.parse import urlsplit
 from pelican.paginator import Paginator
 
 from tintuc import fresh_output
+from tintuc.files import display_path
 from tintuc.legacy_import import classify_path, legacy_tag_aliases, strip_prefix, url_path
+from tintuc.paths import reserved_outputs
 from tintuc.text import fold, slugify
 
 logger = logging.getLogger(__name__)
@@ -69,6 +71,8 @@ class Redirect:
     label: str  # what the visible link says
     what: str  # "Bài viết", "Chuyên mục", …
     derived: bool = False  # made from another old URL (a print view), not written by anyone
+    written_at: str = ""  # `file:line` of the `Đường dẫn cũ` an editor wrote it in
+    typed: str = ""  # and the address as written there
 
 
 class _State:
@@ -156,9 +160,12 @@ def _article_redirects(config: dict) -> tuple[list[Redirect], dict[str, Counter]
     ordered = sorted(_state.articles, key=lambda item: (item.date, item.relative_source_path))
     for article in ordered:
         title = article.metadata.get("title_text") or article.title
+        line = (article.metadata.get("source_lines") or {}).get("legacy_urls", 1)
+        written_at = f"{display_path(article.source_path)}:{line}"
         for legacy in article.metadata.get("legacy_urls") or []:
             source = _key(legacy)
-            redirects.append(Redirect(source, article.url, article.save_as, title, "Bài viết"))
+            redirects.append(Redirect(source, article.url, article.save_as, title, "Bài viết",
+                                      written_at=written_at, typed=legacy))
             where = classify_path(source)
             if where.kind == "article":
                 aliases[where.category_alias][article.category.name] += 1
@@ -293,6 +300,45 @@ def _inside(output: Path, relative: str) -> Path | None:
     return output / relative
 
 
+class _SitePaths:
+    """The addresses the built site answers, as nginx's map compares them (ignoring case):
+    an old address equal to one would redirect the real page, stylesheet or search away."""
+
+    def __init__(self, output: Path, settings: dict):
+        self.output = output
+        self.served: set[str] = set()
+        for folder, _folders, files in os.walk(output):
+            relative = os.path.relpath(folder, output).replace(os.sep, "/")
+            base = "/" if relative == "." else f"/{relative.lower()}/"
+            if "index.html" in files and base != "/":
+                self.served.update((base, base.rstrip("/")))
+            self.served.update(base + name.lower() for name in files)
+        self.served.add("/")
+        self.folders, self.files = reserved_outputs(settings)
+
+    def taken(self, path: str) -> bool:
+        lowered = path.lower()
+        head = lowered.lstrip("/").split("/", 1)
+        if (len(head) > 1 and head[0] in self.folders) or lowered.lstrip("/") in self.files:
+            return True
+        if lowered not in self.served:
+            return False
+        # A redirect page an earlier build left (an output folder not emptied) is not a page.
+        file = self.output / _file_for(lowered)
+        return not (file.is_file() and MARKER in file.read_text(encoding="utf-8",
+                                                                  errors="replace"))
+
+
+def _map_keys(old: str) -> list[str]:
+    """nginx's $uri has no trailing-slash rule of its own: `/news/x` and `/news/x/` are both
+    old links, so both are keys."""
+    if old.endswith("/") and len(old) > 1:
+        return [old, old.rstrip("/")]
+    if not re.search(r"\.(html?|php)$", old):
+        return [old, old + "/"]
+    return [old]
+
+
 def _power_of_two(at_least: int) -> int:
     return 1 << max(0, at_least - 1).bit_length()
 
@@ -336,6 +382,8 @@ def write_redirects(pelican) -> None:
 
     lines, keys, pages = [], set(), 0
     site_path = urlsplit(settings.get("SITEURL") or "").path.rstrip("/")
+    site = _SitePaths(output, settings) if chosen else None
+    prefixes = sorted(set(config["map_prefixes"]) | set(config["static_prefixes"]))
     for source, redirect in sorted(chosen.items()):
         if not (output / redirect.save_as).is_file():
             logger.warning("%s: bỏ chuyển hướng %s vì trang đích %s không được tạo ra",
@@ -343,6 +391,18 @@ def write_redirects(pelican) -> None:
             continue
         if _file_for(source) == redirect.save_as:
             continue  # the old URL is the new one
+        taken = next((key for prefix in prefixes for key in _map_keys(prefix + source)
+                      if site.taken(key)), None)
+        if taken and redirect.written_at:
+            logger.error("%s: lỗi: “Đường dẫn cũ” %s trùng với địa chỉ %s của trang web mới "
+                         "(máy chủ so địa chỉ không phân biệt chữ hoa, chữ thường): chuyển "
+                         "hướng nó sẽ làm mất trang thật. Cách sửa: xóa địa chỉ này khỏi "
+                         "“Đường dẫn cũ”", redirect.written_at, redirect.typed, taken)
+            continue
+        if taken:
+            logger.warning("%s: địa chỉ cũ %s trùng với trang %s của trang mới; giữ trang "
+                           "mới, không tạo chuyển hướng", SETTING, source, taken)
+            continue
         variants = []
         # Our output's file names are lowercase ASCII (CONTRACT §2): an old address with
         # Vietnamese letters (NukeViet kept them in tag aliases) is redirected by the map only.
@@ -352,15 +412,7 @@ def write_redirects(pelican) -> None:
             if file is None:
                 logger.warning("%s: bỏ địa chỉ cũ không hợp lệ %s", SETTING, source)
                 continue
-            if file.exists() and MARKER not in file.read_text(encoding="utf-8", errors="replace"):
-                logger.warning("%s: địa chỉ cũ %s trùng với trang %s của trang mới; giữ trang "
-                               "mới, không tạo chuyển hướng", SETTING, prefix + source,
-                               file.relative_to(output).as_posix())
-                variants = None
-                break
             variants.append(file)
-        if variants is None:
-            continue
         for file in variants:
             file.parent.mkdir(parents=True, exist_ok=True)
             fresh_output.write(str(file), _page(redirect, settings).encode("utf-8"),
@@ -368,15 +420,7 @@ def write_redirects(pelican) -> None:
             pages += 1
         target = f"{site_path}/{redirect.url}"
         for prefix in config["map_prefixes"]:
-            old = prefix + source
-            # nginx's $uri has no trailing-slash rule of its own: `/news/x` and `/news/x/`
-            # are both old links, so both are keys.
-            olds = [old]
-            if old.endswith("/") and len(old) > 1:
-                olds.append(old.rstrip("/"))
-            elif not re.search(r"\.(html?|php)$", old):
-                olds.append(old + "/")
-            for key in olds:
+            for key in _map_keys(prefix + source):
                 # nginx matches map strings ignoring case; a key given twice stops nginx.
                 if key.lower() not in keys:
                     keys.add(key.lower())

@@ -51,6 +51,11 @@ def read_options(settings) -> ReadOptions:
     )
 
 
+def content_folder(relative: str) -> str:
+    """The folder of a file given relative to the content folder, `/`-separated."""
+    return os.path.dirname(relative).replace(os.sep, "/")
+
+
 class ReadingSession:
     """The results of one build's reading, and the cache they come from and go to."""
 
@@ -75,16 +80,17 @@ class ReadingSession:
             source = os.path.abspath(os.path.join(generator.path, relative))
             self.sources.add(source)
             shown, required = display_path(source), required_keys(source, settings)
-            digest = f"{digest_of(source)} {shown} {' '.join(required)}"
+            folder = content_folder(relative)
+            digest = f"{digest_of(source)} {shown} {' '.join(required)} {folder}"
             cached = self.cache.get(source, digest)
             if cached is not None:
                 self.results[source] = cached
             else:
                 digests[source] = digest
-                jobs.append((source, shown, required))
+                jobs.append((source, shown, required, folder))
         self.read_count += len(jobs)
-        for (source, _, _), result in zip(jobs, read_many(jobs, self.options, self.workers),
-                                          strict=True):
+        for (source, *_), result in zip(jobs, read_many(jobs, self.options, self.workers),
+                                        strict=True):
             self.results[source] = result
             self.cache.put(source, digests[source], result)
 
@@ -92,8 +98,10 @@ class ReadingSession:
         source = os.path.abspath(source_path)
         found = self.results.pop(source, None)
         if found is None:  # a file no generator listed (a plugin's own reading)
+            relative = os.path.relpath(source, self.settings["PATH"])
             found = read_article(Path(source).read_bytes(), display_path(source),
-                                 required_keys(source, self.settings), self.options)
+                                 required_keys(source, self.settings), self.options,
+                                 content_folder(relative))
         return found
 
     def finish(self) -> None:
@@ -152,6 +160,8 @@ class NewsMarkdownReader(BaseReader):
         # Pelican would slugify the HTML title (entities and all); ours is made from the
         # text. `slug_pinned` tells the URL de-duplication that the editor chose it.
         metadata["slug_pinned"] = "slug" in metadata
+        # Where each key was written: later stages name the line of a value they refuse.
+        metadata["source_lines"] = dict(result.lines)
         if not metadata["slug_pinned"]:
             metadata["slug"] = slugify(title) or slugify(Path(source_path).stem) or "bai-viet"
         if "category" in metadata:

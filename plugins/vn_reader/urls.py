@@ -8,12 +8,12 @@ existing page. Slugs the editor wrote are served before slugs made from titles.
 
 import logging
 
+from tintuc.paths import reserved_outputs, reserved_slug_problem, takes_reserved
+from tintuc.problems import Problem
+
 from .reader import display_path
 
 logger = logging.getLogger(__name__)
-
-# Files the theme writes at the site root next to `{slug}.html` articles.
-RESERVED_SLUGS = frozenset({"index", "404", "sitemap", "robots", "feeds"})
 
 
 def publication_order(document):
@@ -21,18 +21,37 @@ def publication_order(document):
             document.relative_source_path)
 
 
-def unique_slugs(documents, reserved=frozenset()) -> None:
-    taken = set(reserved)
+def _reserved_slug(document, slug: str) -> Problem:
+    line = (document.metadata.get("source_lines") or {}).get("slug", 1)
+    return reserved_slug_problem(display_path(document.source_path), line, slug,
+                                 document.save_as)
+
+
+def unique_slugs(documents, reserved=(frozenset(), frozenset())) -> None:
+    """`reserved`: the site's own top-level folders and files (tintuc.paths.reserved_outputs),
+    which no document may take: one whose editor pinned such a slug is an error; one whose
+    slug came from its title gets `-2`."""
+    taken = set()
     ordered = sorted(documents, key=publication_order)
     pinned = [document for document in ordered if document.metadata.get("slug_pinned")]
     derived = [document for document in ordered if not document.metadata.get("slug_pinned")]
+
+    def free(document, candidate: str) -> bool:
+        if candidate in taken:
+            return False
+        document.slug = candidate  # `save_as` follows the slug until `freeze_urls`
+        return not takes_reserved(document.save_as, reserved, candidate)
+
     for document in pinned + derived:
         slug = document.slug
+        pinned_by_editor = document.metadata.get("slug_pinned")
+        if pinned_by_editor and slug not in taken and not free(document, slug):
+            logger.error("%s", _reserved_slug(document, slug))
         candidate, number = slug, 2
-        while candidate in taken:
+        while not free(document, candidate):
             candidate = f"{slug}-{number}"
             number += 1
-        if candidate != slug and document.metadata.get("slug_pinned"):
+        if candidate != slug and pinned_by_editor and slug in taken:
             logger.warning(
                 "%s: cảnh báo: “Đường dẫn” %s đã được bài khác dùng; bài này dùng %s. "
                 "Cách sửa: đặt một “Đường dẫn” khác cho một trong hai bài",
@@ -57,12 +76,14 @@ def settle_articles(generator) -> None:
     """
     generator.articles.sort(key=publication_order, reverse=True)
     generator.hidden_articles.sort(key=publication_order, reverse=True)
-    unique_slugs(generator.articles + generator.hidden_articles, RESERVED_SLUGS)
-    unique_slugs(generator.drafts)
+    reserved = reserved_outputs(generator.settings)
+    unique_slugs(generator.articles + generator.hidden_articles, reserved)
+    unique_slugs(generator.drafts, reserved)
     freeze_urls(generator.articles + generator.hidden_articles + generator.drafts)
 
 
 def settle_pages(generator) -> None:
-    unique_slugs(generator.pages + generator.hidden_pages)
-    unique_slugs(generator.draft_pages)
+    reserved = reserved_outputs(generator.settings)
+    unique_slugs(generator.pages + generator.hidden_pages, reserved)
+    unique_slugs(generator.draft_pages, reserved)
     freeze_urls(generator.pages + generator.hidden_pages + generator.draft_pages)
