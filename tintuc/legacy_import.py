@@ -607,15 +607,19 @@ _LINE_BOUNDARIES = frozenset({"[document]", "address", "article", "aside", "bloc
 
 
 def _starts_line(text_node: NavigableString) -> bool:
-    """Whether nothing visible stands between this text and the line boundary before it."""
+    """Whether nothing visible stands between this text and the line boundary before it: the
+    start of a block holding it, or the end of a block before it."""
+    holders = {id(parent) for parent in text_node.parents}
     for before in text_node.previous_elements:
-        if isinstance(before, Tag):
-            if before.name in _LINE_BOUNDARIES:
-                return True
-            if before.name == "img":
-                return False
-        elif not isinstance(before, Comment) and str(before).strip():
-            return False
+        if isinstance(before, Tag) and before.name in _LINE_BOUNDARIES:
+            return True
+        visible = (isinstance(before, Tag) and before.name == "img") or (
+            isinstance(before, NavigableString) and not isinstance(before, Comment)
+            and str(before).strip())
+        if visible:
+            # Text of a block that ended before ours is behind a line boundary, not beside us.
+            return any(parent.name in _LINE_BOUNDARIES and id(parent) not in holders
+                       for parent in before.parents)
     return True
 
 

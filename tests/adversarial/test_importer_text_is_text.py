@@ -4,9 +4,9 @@ Every hostile string below is put, HTML-escaped as NukeViet would store it, into
 a legacy article page the importer reads text from: the title, the lead, the author, the source,
 a tag, the category, the featured photo's caption, and in the body a paragraph, a line after a
 <br>, a photo's alt and caption, link text and the text around a link, a heading, a list item,
-table cells (one holding a photo), <pre>, <code>, a <span>, a blockquote. The mirror is imported,
-the result built by Pelican with the project's settings, and each place of the built page must
-show the string itself.
+table cells (one holding a photo), <pre>, <code>, a <span>, a blockquote, after a number in the
+same line, after a block that ended. The mirror is imported, the result built by Pelican with
+the project's settings, and each place of the built page must show the string itself.
 
 "The string itself" means: the text a browser shows for the string when it is written out
 plainly (HTML-escaped) in the same element, after what the importer and the site do to every
@@ -166,12 +166,14 @@ def body_html(index: int, text: str) -> str:
         f"<blockquote><p>{escaped}</p></blockquote>",
         # Pieces that meet in one line: a number, then the text, bold, the text again.
         f"<p><span>2</span>{escaped}<b>{escaped}</b>{escaped}</p>",
+        # Text right after a block that ended: it begins a line of its own.
+        f"<div><p>Trước.</p>{escaped}</div>",
         "<p>Hết.</p>",
     ])
 
 
 BODY_BLOCKS = ["p", "p", "figure", "p", "h3", "ul", "table", "pre", "p", "p", "blockquote", "p",
-               "p"]
+               "p", "p", "p"]
 
 
 def category_name(index: int, text: str) -> str:
@@ -267,7 +269,7 @@ def test_body_text_is_shown_as_text(built, case):
     assert [block.name for block in blocks] == BODY_BLOCKS, body
     words = plain(text)
     (paragraph, after_break, figure, linked, heading, items, table, pre, code, span, quote, pieces,
-     end) = blocks
+     before, after_block, end) = blocks
     assert visible(paragraph) == shown(f"<p>{words}</p>")
     assert visible(after_break) == shown(f"<p>Mở đầu.<br>\n{words}</p>")
     assert visible(figure.find("figcaption")) == shown(f"<figcaption>{words}</figcaption>")
@@ -285,6 +287,8 @@ def test_body_text_is_shown_as_text(built, case):
     assert visible(span) == shown(f"<p>{words}</p>")
     assert visible(quote) == shown(f"<blockquote><p>{words}</p></blockquote>")
     assert visible(pieces) == shown(f"<p>2{words}<b>{words}</b>{words}</p>")
+    assert visible(before) == "Trước."
+    assert visible(after_block) == shown(f"<p>{words}</p>")
     assert visible(end) == "Hết."
 
 
