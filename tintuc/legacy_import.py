@@ -111,6 +111,77 @@ def legacy_tag_aliases(name: str) -> list[str]:
     return list(dict.fromkeys(alias for alias in (kept, slugify(name)) if alias))
 
 
+# --- Text ---------------------------------------------------------------------------------
+#
+# Every piece of text read from a legacy page goes through `clean_text`, and every piece the
+# importer writes into Markdown (body text, link text, alt text, captions) through
+# `markdown_text`: a page may hold anything, and whatever it holds must reach readers as that
+# text, never as markup (issue 18). Front-matter values are plain text to our reader (it
+# escapes them), so they only need `clean_text`: one line, nothing invisible.
+
+# Control characters have no place in an article: NUL stops Pelican ("embedded null byte"),
+# STX/ETX are Python-Markdown's placeholders for stashed HTML, the rest is invalid in HTML.
+# Soft hyphens, zero-width characters and BOMs are invisible leftovers of the legacy editor.
+_DROPPED = str.maketrans({
+    **dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0),
+                     0xAD, 0x200B, 0x200C, 0x200D, 0xFEFF, 0xFFFE, 0xFFFF,
+                     *range(0xFDD0, 0xFDF0)]),
+    0xA0: " ", 0x202F: " ",
+})
+_WHITE_SPACE = re.compile(r"\s+")
+
+
+def clean_text(text: str) -> str:
+    """Text as a reader sees it: NFC, no control or invisible character, white space as one
+    space (as HTML reads it), nothing at either end."""
+    return " ".join(nfc(str(text).translate(_DROPPED)).split())
+
+
+def _clean_run(text: str) -> str:
+    """`clean_text` for a piece of a longer text: a space at either end is kept (one)."""
+    return _WHITE_SPACE.sub(" ", nfc(text.translate(_DROPPED)))
+
+
+# Characters that mean something to Python-Markdown (with `extra`) wherever they stand; `{`,
+# `}` and `|` become numeric references, which also keeps `{static}`/`|static|` out of the
+# attributes where Pelican would resolve them (an alt "x src='{static}/a.png'").
+_ANYWHERE = str.maketrans({"\\": "\\\\", "`": "\\`", "*": "\\*", "_": "\\_", "[": "\\[", "]": "\\]",
+                           "#": "\\#", "<": "&lt;", "{": "&#123;", "}": "&#125;", "|": "&#124;"})
+# `&` that would read as a character reference (`&lt;` typed as text), or that could become
+# one with the next piece of text.
+_AMPERSAND = re.compile(r"&(?=#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z0-9]+;|$)")
+# What makes a line block syntax at its start: a list item, a quote, a setext underline, a
+# definition, a fence (`#`, `*`, `_`, `` ` ``, `<`, `|` are escaped anywhere). A line that is
+# only a number may be followed by another piece of text holding ". ": its last digit becomes
+# a reference, so that no "1. " can form.
+_LINE_START = re.compile(r"^( ?)(?:([-+>])|([=:~])|(\d{0,8})(\d)(?:([.)])(?= |$)|(?= ?$)))")
+_ENTITIES = {"=": "&#61;", ":": "&#58;", "~": "&#126;"}
+
+
+def _escape_line_start(match: re.Match) -> str:
+    space, escapable, entity, digits, digit, dot = match.groups()
+    if escapable:
+        return f"{space}\\{escapable}"
+    if entity:
+        return f"{space}{_ENTITIES[entity]}"
+    if dot:
+        return f"{space}{digits}{digit}\\{dot}"
+    return f"{space}{digits}&#{ord(digit)};"
+
+
+def markdown_text(text: str, line_start: bool = True) -> str:
+    """Text → Markdown that Python-Markdown renders as exactly that text, wherever it lands.
+
+    A piece of text never holds a line break (white space is one space, as in HTML). Where it
+    may begin a line (`line_start`), what would read as block syntax there is escaped; its end
+    is escaped against what the converter may write next (a link's `[` after a `!`).
+    """
+    text = _AMPERSAND.sub("&amp;", _clean_run(text)).translate(_ANYWHERE)
+    if line_start:
+        text = _LINE_START.sub(_escape_line_start, text, count=1)
+    return text[:-1] + "\\!" if text.endswith("!") else text
+
+
 # --- The record --------------------------------------------------------------------------
 
 
@@ -172,8 +243,6 @@ AssetRef = Callable[[str, LegacyArticle], str]
 _DATELINE = re.compile(
     r"(?P<line>[^\W\d][^\d\n]{0,12}?\s*-\s*\d{1,2}/\d{1,2}/\d{4}\s+\d{1,2}:\d{2}(?::\d{2})?)"
 )
-_INVISIBLE = str.maketrans({"\u00ad": None, "\u200b": None, "\u200c": None, "\u200d": None,
-                            "\ufeff": None, "\u00a0": " ", "\u202f": " "})
 _TRACKER_HOSTS = ("google-analytics.com", "googletagmanager.com", "facebook.com/tr",
                   "statcounter.com", "histats.com", "doubleclick.net", "analytics.")
 _ASSET_EXTENSIONS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".zip",
@@ -209,15 +278,15 @@ def _text(element) -> str:
     if element is None:
         return ""
     if isinstance(element, NavigableString):
-        return " ".join(str(element).translate(_INVISIBLE).split())
-    return " ".join(element.get_text(" ").translate(_INVISIBLE).split())
+        return clean_text(str(element))
+    return clean_text(element.get_text(" "))
 
 
 def _attr(element, name: str) -> str:
     value = element.get(name) if element is not None else None
     if isinstance(value, list):
         value = " ".join(value)
-    return " ".join(str(value or "").translate(_INVISIBLE).split())
+    return clean_text(str(value or ""))
 
 
 def page_links(soup: BeautifulSoup, page_url: str) -> tuple[str, str]:
@@ -356,8 +425,12 @@ def _labelled_value(container: Tag, labels: tuple[str, ...]) -> str:
         label = _text(strong).rstrip(":").strip()
         if label in labels:
             holder = strong.parent
-            value = _text(holder)
-            return value[len(_text(strong)):].strip(" :") if value.startswith(_text(strong)) \
+            value, shown = _text(holder), _text(strong)
+            if not value.startswith(shown):
+                return value
+            # "Tác giả: X": the label's own colon only; X may start or end with one.
+            value = value[len(shown):].strip()
+            return value[1:].strip() if not shown.endswith(":") and value.startswith(":") \
                 else value
     return ""
 
@@ -524,17 +597,36 @@ def parse_page(data: bytes | str, page_url: str, *, asset_ref: AssetRef | None =
 
 # --- Body: HTML → Markdown -----------------------------------------------------------------
 
-_LINE_START_MARKER = re.compile(r"(^)([ \t]*)(#{1,6}(?=\s)|[-+](?=\s)|\d{1,9}(?=[.)]\s)|>)")
-_BLOCKS = frozenset({"p", "div", "table", "ul", "ol", "blockquote", "figure", "h1", "h2", "h3",
-                     "h4", "h5", "h6", "hr", "pre", "section", "article", "center"})
-_LINE_STARTING_PARENTS = _BLOCKS | {"li", "[document]", "td", "th", "dd", "dt"}
+# Elements whose start or end is a line boundary in the Markdown written for them; the rest are
+# inline (what the converter does not know is written as its text, inline too).
+_LINE_BOUNDARIES = frozenset({"[document]", "address", "article", "aside", "blockquote", "body",
+    "br", "caption", "center", "dd", "details", "div", "dl", "dt", "figcaption", "figure",
+    "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "html", "li", "main", "nav",
+    "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead",
+    "tr", "ul"})
 
 
-def _escape_line_start(match: re.Match) -> str:
-    marker = match.group(3)
-    if marker[0].isdigit():
-        return f"{match.group(1)}{match.group(2)}{marker}\\"
-    return f"{match.group(1)}{match.group(2)}\\{marker}"
+def _starts_line(text_node: NavigableString) -> bool:
+    """Whether nothing visible stands between this text and the line boundary before it: the
+    start of a block holding it, or the end of a block before it."""
+    holders = {id(parent) for parent in text_node.parents}
+    for before in text_node.previous_elements:
+        if isinstance(before, Tag) and before.name in _LINE_BOUNDARIES:
+            return True
+        visible = (isinstance(before, Tag) and before.name == "img") or (
+            isinstance(before, NavigableString) and not isinstance(before, Comment)
+            and str(before).strip())
+        if visible:
+            # Text of a block that ended before ours is behind a line boundary, not beside us.
+            return any(parent.name in _LINE_BOUNDARIES and id(parent) not in holders
+                       for parent in before.parents)
+    return True
+
+
+# A fenced code block is only code at the left margin of the file: inside a list item, a
+# quote, a table cell or an inline element its fence would be text and its lines Markdown.
+_FENCE_PARENTS = frozenset({"[document]", "div", "section", "article", "center", "p", "body",
+                            "html", "main"})
 
 
 class _BodyConverter(MarkdownConverter):
@@ -551,6 +643,7 @@ class _BodyConverter(MarkdownConverter):
         self.file_url = file_url
         self.host = host
         self.ref = ref
+        self._line_start = True
 
     # Cleaning happens on the tree, before conversion, so every drop can be reported.
     def convert_body(self, body: Tag) -> str:
@@ -593,7 +686,7 @@ class _BodyConverter(MarkdownConverter):
                 element.decompose()
                 dropped["ảnh theo dõi"] = dropped.get("ảnh theo dõi", 0) + 1
         for element in body.find_all("a", href=True):
-            if _attr(element, "href").lower().startswith(("javascript:", "vbscript:")):
+            if _attr(element, "href").lower().startswith(("javascript:", "vbscript:", "data:")):
                 element.unwrap()
         if dropped or handlers:
             parts = [f"{count} <{name}>" if name.isascii() else f"{count} {name}"
@@ -647,25 +740,34 @@ class _BodyConverter(MarkdownConverter):
     # --- conversions ---
 
     def escape(self, text, parent_tags):
-        text = super().escape(text.translate(_INVISIBLE), parent_tags)
+        # Every piece of text, whatever its place: see `markdown_text`.
         if "_noformat" in parent_tags:
             return text
-        # `<` would open raw HTML in Python-Markdown (`<Em yêu Tổ quốc>` vanishes); `[`, `]`
-        # and backticks would start links and code.
-        return (text.replace("<", "&lt;").replace("[", "\\[").replace("]", "\\]")
-                .replace("`", "\\`"))
+        return markdown_text(text, line_start=self._line_start and "_inline" not in parent_tags)
 
     def process_text(self, el, parent_tags=None):
+        self._line_start = _starts_line(el)  # read by `escape`, which markdownify calls next
         text = super().process_text(el, parent_tags=parent_tags)
-        if not text or "_noformat" in (parent_tags or ()) or "_inline" in (parent_tags or ()):
+        if "_noformat" not in (parent_tags or ()):
             return text
-        # Text that starts a line in the output must not read as Markdown block syntax: a
-        # typed "1. Mục tiêu" or "- ý" stays a sentence, as it was on the legacy page.
-        before = el.previous_sibling
-        starts_line = (before is None and el.parent is not None
-                       and el.parent.name in _LINE_STARTING_PARENTS) or (
-            isinstance(before, Tag) and (before.name == "br" or before.name in _BLOCKS))
-        return _LINE_START_MARKER.sub(_escape_line_start, text, count=1) if starts_line else text
+        # Code is written as typed, less what no text may hold; outside <pre> a line break is a
+        # space (in HTML it is), and inside a code span it would end the paragraph.
+        text = text.translate(_DROPPED)
+        return text if "pre" in (parent_tags or ()) else _WHITE_SPACE.sub(" ", text)
+
+    def convert_pre(self, el, text, parent_tags):
+        text = text.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
+        if not text.strip():
+            return ""
+        if all(parent.name in _FENCE_PARENTS for parent in el.parents):
+            # A fence longer than any run of backticks inside: no line of the text closes it.
+            longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+            fence = "`" * max(3, longest + 1)
+            return f"\n\n{fence}\n{text}\n{fence}\n\n"
+        lines = [markdown_text(line).strip() for line in text.split("\n")]
+        if "_inline" in parent_tags:
+            return " ".join(line for line in lines if line)
+        return "\n\n" + "  \n".join(lines) + "\n\n"
 
     def convert_hN(self, n, el, text, parent_tags):
         # The page's only <h1> is the title; the body's headings start at level 2.
@@ -684,7 +786,7 @@ class _BodyConverter(MarkdownConverter):
         found = LegacyImage(url, alt, caption)
         found.ref = self.ref(url, self.article)
         self.article.images.append(found)
-        return f"![{_alt(alt or caption)}]({_destination(found.ref)}{_title(caption)})"
+        return f"![{markdown_text(alt or caption)}]({_destination(found.ref)}{_title(caption)})"
 
     def convert_figure(self, el, text, parent_tags):
         image = el.find("img")
@@ -692,7 +794,7 @@ class _BodyConverter(MarkdownConverter):
             return super().convert_div(el, text, parent_tags)
         caption = _text(el.find("figcaption"))
         if "_inline" in parent_tags:
-            return caption
+            return markdown_text(caption)
         return f"\n\n{self._image(image, caption)}\n\n"
 
     def convert_figcaption(self, el, text, parent_tags):
@@ -703,7 +805,7 @@ class _BodyConverter(MarkdownConverter):
         if el.find_parent("figure"):
             return ""
         if "_inline" in parent_tags:
-            return _attr(el, "alt")
+            return markdown_text(_attr(el, "alt"))
         return self._image(el)
 
     def convert_a(self, el, text, parent_tags):
@@ -733,10 +835,6 @@ class _BodyConverter(MarkdownConverter):
     convert_u = convert_font
 
 
-def _alt(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
-
-
 def _destination(url: str) -> str:
     # Spaces and parentheses would end a Markdown link destination early.
     return quote(url, safe="/:?#&=%{}@!$'*+,;~.-_")
@@ -745,16 +843,21 @@ def _destination(url: str) -> str:
 def _title(caption: str) -> str:
     if not caption:
         return ""
-    # Python-Markdown takes a title's inner quotes literally, except before `)`.
-    caption = caption.replace('")', "&quot;)") if '")' in caption else caption
-    return f' "{caption}"'
+    # Inside the quotes of a title, a `"` or a parenthesis could end it early.
+    text = markdown_text(caption).replace('"', "&quot;").replace("(", "\\(").replace(")", "\\)")
+    return f' "{text}"'
 
 
 # --- Writing our front-matter ----------------------------------------------------------------
 
 
 def _one_line(value: str) -> str:
-    return " ".join(str(value).split())
+    return clean_text(value)
+
+
+def _legacy_url_value(url: str) -> str:
+    # `Đường dẫn cũ` is a comma-separated list; redirects decode the path, so `%2C` is safe.
+    return re.sub(r"[,\s]", lambda match: f"%{ord(match.group()):02X}", url)
 
 
 def render(article: LegacyArticle) -> str:
@@ -773,7 +876,7 @@ def render(article: LegacyArticle) -> str:
         # The legacy alias, verbatim: editors' old NFD typing made aliases no rule
         # regenerates, and the URL must not move.
         ("Đường dẫn", article.alias),
-        ("Đường dẫn cũ", article.legacy_url),
+        ("Đường dẫn cũ", _legacy_url_value(article.legacy_url)),
     ]
     header = "\n".join(f"{key}: {_one_line(value)}" for key, value in lines if _one_line(value))
     body = article.body.strip()

@@ -23,8 +23,10 @@ relative to the project folder, like `invoke build`'s.
 import ctypes
 import ctypes.util
 import datetime as dt
+import errno
 import fcntl
 import filecmp
+import glob
 import gzip
 import os
 import re
@@ -51,6 +53,7 @@ DEFAULT_SETTINGS = "publishconf.py"
 
 COMPRESSIBLE = {".html", ".css", ".js", ".xml", ".json", ".txt", ".svg", ".map"}
 COMPRESS_MIN_BYTES = 256  # below this a compressed copy saves less than its own headers cost
+LEGACY_MAP_FILE = "legacy-redirects.map"  # plugins/legacy_redirects' default `map_file`
 
 
 def say(text: str = "") -> None:
@@ -188,15 +191,19 @@ PAGE_SUFFIXES = {".html", ".xml", ".txt"}
 DEFAULT_COMPRESSION = {"gzip_level": 9, "brotli_quality": 11, "brotli_quality_pages": 7}
 
 
-def compress_tree(root: Path, settings: dict | None = None,
-                  workers: int | None = None) -> CompressionStats:
-    """Write FILE.gz and FILE.br beside every text file worth it; both are deterministic."""
+def compress_tree(root: Path, settings: dict | None = None, workers: int | None = None,
+                  skip: frozenset[str] = frozenset()) -> CompressionStats:
+    """Write FILE.gz and FILE.br beside every text file worth it; both are deterministic.
+
+    `skip`: paths relative to `root` that are not for readers (the nginx redirect map): a
+    compressed copy would be one more name for the web server to hide."""
     import brotli
 
     options = {**DEFAULT_COMPRESSION, **(settings or {})}
     start = time.perf_counter()
     candidates = [path for path in sorted(root.rglob("*"))
                   if path.suffix.lower() in COMPRESSIBLE and path.is_file()
+                  and path.relative_to(root).as_posix() not in skip
                   and path.stat().st_size >= COMPRESS_MIN_BYTES]
 
     def one(path: Path) -> tuple[int, int, int]:
@@ -224,6 +231,17 @@ def compress_tree(root: Path, settings: dict | None = None,
             stats.brotli += br
     stats.seconds = time.perf_counter() - start
     return stats
+
+
+def not_for_readers(settings: dict) -> frozenset[str]:
+    """Files a build writes for the web server, not for readers: the legacy_redirects plugin's
+    nginx map (`include`d from the published folder, so that it always matches the site)."""
+    redirects = settings.get("LEGACY_REDIRECTS") or {}
+    if "legacy_redirects" not in (settings.get("PLUGINS") or ()) or not redirects.get(
+            "enabled", True):
+        return frozenset()
+    map_file = redirects.get("map_file", LEGACY_MAP_FILE)
+    return frozenset({map_file.strip("/")}) if map_file else frozenset()
 
 
 def _mb(size: int) -> str:
@@ -284,29 +302,106 @@ def _exchange(first: Path, second: Path) -> bool:
 
 
 class FolderTarget:
-    """A folder on this machine that a web server serves; it is a symlink to a release."""
+    """A folder on this machine that a web server serves; it is a symlink to a release.
+
+    Nothing is half done: the target and its parent folder are checked (and written to, once,
+    to prove it) before the build starts; a failed publication removes what it created; what a
+    killed one left (its `.building` folder, its swap link) is swept by the next one.
+    """
 
     def __init__(self, target: Target, keep: int = 3):
         self.path = _project_path(target.location).absolute()
         self.releases = self.path.parent / f".{self.path.name}.releases"
         self.keep = max(keep, 1)
         self._lock = None
+        self._created: list[Path] = []  # folders this publication made, outermost first
+        self._deployed = False
+
+    def _swap_link(self, pid: int | str) -> Path:
+        return self.path.with_name(f".{self.path.name}.swap-{pid}")
+
+    def _check_target(self) -> None:
+        """Refuse, before anything is built or created, a target that cannot be a folder."""
+        if self.path.exists() and not self.path.is_dir():
+            raise PublishFailed(
+                f"{self.path} là một tệp, không phải thư mục: không xuất bản vào đó. Hãy chọn "
+                "một thư mục (chưa có cũng được), hoặc xóa/đổi tên tệp đó nếu nó không còn "
+                "dùng. Chưa có gì thay đổi.")
+        existing = self.path.parent
+        while not existing.exists() and not existing.is_symlink():
+            existing = existing.parent
+        if not existing.is_dir():
+            raise PublishFailed(
+                f"{existing} là một tệp, không phải thư mục, nên không tạo được {self.path}. "
+                "Hãy chọn đích khác. Chưa có gì thay đổi.")
+
+    def _unwritable(self, folder: Path, error: OSError) -> PublishFailed:
+        return PublishFailed(
+            f"Không ghi được vào thư mục {folder} ({error.strerror or error}): xuất bản vào "
+            f"{self.path} cần quyền ghi ở đó (cho liên kết {self.path.name} và thư mục "
+            f"{self.releases.name}). Hãy cấp quyền ghi cho người dùng chạy xuất bản (ví dụ "
+            f"`chown deploy {folder}`) hoặc chọn đích khác. Chưa có gì thay đổi.")
+
+    def _make_folders(self) -> None:
+        missing = []
+        folder = self.releases
+        while not folder.exists() and not folder.is_symlink():
+            missing.append(folder)
+            folder = folder.parent
+        for folder in reversed(missing):
+            try:
+                folder.mkdir()
+            except OSError as error:
+                raise self._unwritable(folder.parent, error) from None
+            self._created.append(folder)
+
+    def _probe_parent(self) -> None:
+        # Going live creates a symlink beside the target and renames it over the target: prove
+        # now, before minutes of building, that this folder takes new names.
+        probe = self._swap_link(os.getpid())
+        try:
+            if probe.is_symlink():
+                probe.unlink()
+            probe.symlink_to(self.releases.name)
+            probe.unlink()
+        except OSError as error:
+            raise self._unwritable(self.path.parent, error) from None
+
+    def _sweep(self) -> None:
+        """What publications killed halfway left: their build folders and swap links. Only
+        called with the lock held, so none of them belongs to a running publication."""
+        for leftover in self.releases.glob("*.building"):
+            shutil.rmtree(leftover, ignore_errors=True)
+            say(f"Đã xóa {leftover}: phần dựng dở của một lần xuất bản bị ngắt trước đây.")
+        for link in self.path.parent.glob(f".{glob.escape(self.path.name)}.swap-*"):
+            if link.is_symlink():
+                link.unlink()
 
     def staging(self, dry_run: bool) -> Path:
+        self._check_target()
         if dry_run:  # a dry run leaves no trace beside the target either
             return Path(tempfile.mkdtemp(prefix="tintuc-publish-"))
-        self.releases.mkdir(parents=True, exist_ok=True)
-        self._lock = open(self.releases / ".lock", "w")  # noqa: SIM115  held until deploy ends
         try:
-            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise PublishFailed(f"Một lần xuất bản khác tới {self.path} đang chạy; "
-                                "hãy đợi nó xong rồi chạy lại.") from None
-        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
-        # The build happens here, beside the target on the same filesystem, so that going
-        # live is a rename and not a copy; no reader can see this folder.
-        staging = self.releases / f"{stamp}-{secrets.token_hex(3)}.building"
-        staging.mkdir()
+            self._make_folders()
+            self._probe_parent()
+            self._lock = open(self.releases / ".lock", "w")  # noqa: SIM115  held until the end
+            try:
+                fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise PublishFailed(f"Một lần xuất bản khác tới {self.path} đang chạy; "
+                                    "hãy đợi nó xong rồi chạy lại.") from None
+            self._sweep()
+            stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
+            # The build happens here, beside the target on the same filesystem, so that going
+            # live is a rename and not a copy; no reader can see this folder.
+            staging = self.releases / f"{stamp}-{secrets.token_hex(3)}.building"
+            staging.mkdir()
+        except OSError as error:
+            self.close()
+            raise self._unwritable(self.releases, error) from None
+        except PublishFailed:
+            self.close()
+            raise
         return staging
 
     def dry_run(self, staging: Path) -> None:
@@ -315,11 +410,31 @@ class FolderTarget:
 
     def deploy(self, staging: Path) -> None:
         release = staging.with_name(staging.name.removesuffix(".building"))
-        staging.rename(release)
-        link = self.path.with_name(f".{self.path.name}.swap-{os.getpid()}")
-        if link.is_symlink() or link.exists():
-            link.unlink()
-        link.symlink_to(os.path.relpath(release, self.path.parent))
+        link = self._swap_link(os.getpid())
+        try:
+            staging.rename(release)
+            if link.is_symlink() or link.exists():
+                link.unlink()
+            link.symlink_to(os.path.relpath(release, self.path.parent))
+            self._go_live(link, release)
+        except OSError as error:
+            # Back to the state before: the build folder as it was, the live site untouched.
+            if link.is_symlink():
+                link.unlink()
+            if release.exists() and not self._is_live(release):
+                release.rename(staging)
+            raise PublishFailed(
+                f"Không chuyển được {self.path} sang bản mới ({error.strerror or error}: "
+                f"{error.filename or self.path.parent}). Trang đang chạy không bị thay đổi; "
+                "kiểm tra quyền ghi và chỗ trống trên đĩa rồi chạy lại.") from None
+        self._deployed = True
+        self._prune(release)
+        say(f"Đã chuyển {self.path} sang bản mới: {release}")
+
+    def _is_live(self, release: Path) -> bool:
+        return self.path.is_symlink() and self.path.resolve() == release.resolve()
+
+    def _go_live(self, link: Path, release: Path) -> None:
         if self.path.is_symlink() or not self.path.exists():
             os.replace(link, self.path)  # rename(2) over a symlink: atomic
         elif self.path.is_dir():
@@ -327,17 +442,18 @@ class FolderTarget:
             # symlink in one step, then keep the old folder as a release to roll back to.
             previous = self.releases / f"{release.name}-truoc-do"
             if _exchange(link, self.path):
-                link.rename(previous)
+                try:
+                    link.rename(previous)
+                except OSError as error:  # the new site is live already: only say where
+                    say(f"Cảnh báo: không chuyển được thư mục cũ vào {previous} "
+                        f"({error.strerror}); nó vẫn nằm ở {link}.")
             else:
                 say(f"Cảnh báo: hệ thống tệp không đổi chỗ được hai đường dẫn trong một bước; "
                     f"{self.path} vắng mặt trong tích tắc khi đổi sang bản mới.")
                 self.path.rename(previous)
                 os.replace(link, self.path)
-        else:
-            link.unlink()
-            raise PublishFailed(f"{self.path} là một tệp, không phải thư mục: không xuất bản.")
-        self._prune(release)
-        say(f"Đã chuyển {self.path} sang bản mới: {release}")
+        else:  # became a file since the check: leave it alone
+            raise FileExistsError(errno.EEXIST, "đích đã thành một tệp", str(self.path))
 
     def _prune(self, current: Path) -> None:
         releases = sorted((path for path in self.releases.iterdir()
@@ -355,6 +471,16 @@ class FolderTarget:
         if self._lock is not None:
             self._lock.close()
             self._lock = None
+        if not self._deployed:
+            # A first publication that stopped leaves no empty folders behind it.
+            if self.releases in self._created:
+                (self.releases / ".lock").unlink(missing_ok=True)
+            for folder in reversed(self._created):
+                try:
+                    folder.rmdir()
+                except OSError:
+                    break  # not empty: something else lives there now
+        self._created = []
 
 
 # --- rsync target ------------------------------------------------------------------------------
@@ -572,7 +698,10 @@ def build_and_check(content: Path, staging: Path, settings_file: Path, settings:
         raise PublishFailed(_refusal(outcome))
     if "build" in skip:
         raise PublishFailed("Không thể bỏ qua bước “build”: không có gì để xuất bản.")
-    _gate(outcome, run_build(content, staging, settings_file))
+    build = run_build(content, staging, settings_file)
+    if build.ok:
+        build.findings = [gates.Finding("", 0, problem) for problem in site_problems(staging)]
+    _gate(outcome, build)
     if outcome.failed:
         raise PublishFailed(_refusal(outcome))
     os.chmod(staging, 0o755)  # mkdtemp's 0700 would travel with rsync -a and lock nginx out
@@ -580,6 +709,24 @@ def build_and_check(content: Path, staging: Path, settings_file: Path, settings:
                            base=settings_file.parent)
     if outcome.failed:
         raise PublishFailed(_refusal(outcome))
+
+
+def site_problems(folder: Path) -> list[str]:
+    """Why a folder is not a built site (empty when it is one). Every gate passes over an
+    empty folder, so this is asked first: a wrong path must never pass as a good site."""
+    if folder.is_file():
+        return [f"{folder} là một tệp, không phải thư mục kết quả của bản dựng."]
+    if not folder.is_dir():
+        return [f"Không có thư mục {folder}: hãy dựng trang trước (invoke build) hoặc chỉ "
+                "đúng thư mục kết quả."]
+    if not any(folder.iterdir()):
+        return [f"Thư mục {folder} trống: không có trang nào để kiểm tra. Hãy dựng trang "
+                "trước (invoke build) hoặc chỉ đúng thư mục kết quả."]
+    if not (folder / "index.html").is_file():
+        return [f"Thư mục {folder} không có index.html (trang chủ): đây không phải thư mục "
+                "kết quả của một bản dựng, hoặc bản dựng hỏng. Hãy dựng lại (invoke build) "
+                "hoặc chỉ đúng thư mục kết quả."]
+    return []
 
 
 def _refusal(outcome: Outcome) -> str:
@@ -616,11 +763,17 @@ def run_publish(target: Target, *, content: str | Path = "content",
     deployed = False
     try:
         build_and_check(content_path, staging, settings_file, site_settings, skip, outcome)
-        if target.kind != "gh-pages":
+        server_files = not_for_readers(site_settings)
+        if target.kind == "gh-pages":
+            # GitHub Pages would serve the nginx map to anyone, and has no use for it.
+            for name in server_files:
+                (staging / name).unlink(missing_ok=True)
+        else:
             # GitHub Pages compresses by itself and ignores these copies; elsewhere nginx
             # serves them (gzip_static, brotli_static) without compressing on each request.
             outcome.compression = compress_tree(staging,
-                                                site_settings.get("PUBLISH_COMPRESSION"))
+                                                site_settings.get("PUBLISH_COMPRESSION"),
+                                                skip=server_files)
             stats = outcome.compression
             say(f"Nén sẵn {stats.files} tệp văn bản ({_mb(stats.original)}): "
                 f".gz {_mb(stats.gzip)}, .br {_mb(stats.brotli)} ({stats.seconds:.1f} s)")
@@ -654,8 +807,9 @@ def run_verify(*, output: str | Path | None = None, content: str | Path = "conte
     outcome = Outcome()
     if output:
         folder = _project_path(output)
-        if not folder.is_dir():
-            raise PublishFailed(f"Không có thư mục {folder} để kiểm tra.")
+        problems = site_problems(folder)
+        if problems:
+            raise PublishFailed(" ".join(problems))
         gates.run_output_gates(folder, read_settings(settings_file), skip,
                                lambda result: _gate(outcome, result), base=settings_file.parent)
         if outcome.failed:
