@@ -4,12 +4,6 @@ Another organisation adopts the site by editing this file only: its name, contac
 links and colours are all here. `publishconf.py` builds on it for production.
 """
 
-import sys
-from pathlib import Path
-
-# The pure-logic package `tintuc` sits beside this file; Pelican does not put it on the path.
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
 from tintuc import assets, jinja_filters, theme_filters
 
 # --- The organisation -------------------------------------------------------------------
@@ -163,12 +157,13 @@ AUTHOR_FEED_RSS = None
 THEME = "theme"
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
 JINJA_FILTERS = {**jinja_filters.FILTERS, **theme_filters.FILTERS, **assets.FILTERS}
-PLUGIN_PATHS = ["plugins"]
-# legacy_redirects before page_writer: at `finalized` it writes its pages while the previous
-# build's output is still there to move unchanged ones back from (any order works).
-PLUGINS = ["build_guard", "content_guard", "legacy_redirects", "page_writer",
-           "constant_time_lists", "vn_reader", "photos", "news_lists", "visitor_counter",
-           "search_index"]
+# The project's plugins are installed with it (`pip install -e .`) as the package
+# `tintuc_plugins` (the folder plugins/). legacy_redirects before page_writer: at `finalized` it
+# writes its pages while the previous build's output is still there to move unchanged ones
+# back from (any order works).
+PLUGINS = [f"tintuc_plugins.{name}" for name in (
+    "build_guard", "content_guard", "legacy_redirects", "page_writer", "constant_time_lists",
+    "vn_reader", "photos", "news_lists", "visitor_counter", "search_index")]
 # build_guard fails the build when any of these did not load (Pelican only logs it).
 REQUIRED_PLUGINS = list(PLUGINS)
 

@@ -7,14 +7,14 @@ configure a deployment without editing the repository, and no secret is ever com
 
 import json
 import os
-import sys
 from pathlib import Path
 
-# Pelican loads this file by path, not as a module of the project: put the project on the
-# import path ourselves so `pelicanconf` (and through it `tintuc`) can be found.
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+from pelican.settings import load_source
 
-from pelicanconf import *  # noqa: F403
+# Pelican loads a settings file by path, as a module named after it: pelicanconf.py the same
+# way, so it is one module whichever file a build starts from.
+_site = load_source("pelicanconf", str(Path(__file__).with_name("pelicanconf.py")))
+globals().update({name: value for name, value in vars(_site).items() if name.isupper()})
 
 
 def _env(name: str, default: str = "") -> str:
@@ -112,4 +112,4 @@ PUBLISH_KEEP_RELEASES = int(_env("PUBLISH_KEEP_RELEASES", "3"))
 PUBLISH_PROTECT = [".well-known/"]
 
 # A broken photo stops a production build instead of publishing the original as it is.
-PHOTOS = {**PHOTOS, "on_error": "stop"}  # noqa: F405
+PHOTOS = {**_site.PHOTOS, "on_error": "stop"}

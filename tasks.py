@@ -7,14 +7,14 @@ from pathlib import Path
 
 from invoke import Collection, Exit, task
 
-from tools import editor_tasks
-from tools.bench import bench_task
-from tools.check_files import run as run_check_command
-from tools.counter_task import counter
-from tools.importer import import_legacy
-from tools.publish import publish, verify
-from tools.search import search_bench_task
-from tools.serve import NothingToServe, serve_forever
+from tintuc_tools import editor_tasks
+from tintuc_tools.bench import bench_task
+from tintuc_tools.check_files import run as run_check_command
+from tintuc_tools.counter_task import counter
+from tintuc_tools.importer import import_legacy
+from tintuc_tools.publish import publish, verify
+from tintuc_tools.search import search_bench_task
+from tintuc_tools.serve import NothingToServe, serve_forever
 
 PROJECT = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent

@@ -9,12 +9,9 @@ ten years.
 
 import argparse
 import random
-import sys
 import tempfile
 import time
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tintuc.checker import load_settings, run_check
 from tintuc.text import slugify

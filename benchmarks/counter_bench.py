@@ -10,14 +10,11 @@ import argparse
 import gzip
 import random
 import resource
-import sys
 import tempfile
 import time
 import tracemalloc
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tintuc.counter_state import CounterState
 from tintuc.visits import article_path_pattern

@@ -7,7 +7,7 @@ import os
 import pytest
 from conftest import PROJECT
 
-from tools.search import CHROMIUM, CHROMIUM_ARGS, chromium, serve
+from tintuc_tools.search import CHROMIUM, CHROMIUM_ARGS, chromium, serve
 
 __all__ = ["AXE_JS", "CHROMIUM", "CHROMIUM_ARGS", "WCAG_AA", "axe_violations", "chromium",
            "require", "serve"]

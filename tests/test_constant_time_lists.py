@@ -1,8 +1,9 @@
 import pytest
 from conftest import PROJECT, SETTINGS_FILE, build
-from constant_time_lists.lists import MemberList, remembered_slugify
 from pelican.settings import DEFAULT_CONFIG, read_settings
 from pelican.utils import slugify
+
+from tintuc_plugins.constant_time_lists.lists import MemberList, remembered_slugify
 
 
 class Item:
@@ -18,7 +19,7 @@ def test_membership_is_by_identity_and_lists_stay_lists():
 
 def test_tag_and_category_pages_list_the_same_articles(tmp_path):
     plugins = [name for name in read_settings(str(SETTINGS_FILE))["PLUGINS"]
-               if name != "constant_time_lists"]
+               if name != "tintuc_plugins.constant_time_lists"]
     settings = {"NEWS_NEW_DAYS": 0}
     plain = build(tmp_path / "plain", PROJECT / "content",
                   {**settings, "PLUGINS": plugins, "REQUIRED_PLUGINS": plugins})
@@ -33,8 +34,9 @@ def test_tag_and_category_pages_list_the_same_articles(tmp_path):
 def test_period_archives_are_pelicans_own(tmp_path):
     from datetime import datetime, timedelta
 
-    from constant_time_lists.lists import period_archives
     from pelican.generators import ArticlesGenerator
+
+    from tintuc_plugins.constant_time_lists.lists import period_archives
 
     class Dated:
         def __init__(self, number):

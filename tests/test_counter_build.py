@@ -61,8 +61,8 @@ def theme(tmp_path) -> Path:
 @pytest.fixture
 def counter_site(build_site, tmp_path, theme):
     plugins = list(read_settings(str(SETTINGS_FILE))["PLUGINS"])
-    if "visitor_counter" not in plugins:
-        plugins.append("visitor_counter")
+    if "tintuc_plugins.visitor_counter" not in plugins:
+        plugins.append("tintuc_plugins.visitor_counter")
 
     def _build(**settings):
         options = {

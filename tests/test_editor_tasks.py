@@ -191,7 +191,8 @@ def test_the_hook_runs_the_check_on_changed_content_files():
     settings = hook()
     assert settings["language"] in ("system", "unsupported")
     assert re.search(settings["files"], "content/hoat-dong-doan/2026-03-26-bai.md")
-    assert not re.search(settings["files"], "content/images/2026/03/anh.jpg")
+    # Uploads too: an SVG with a script or a symbolic link out is refused at commit time.
+    assert re.search(settings["files"], "content/images/2026/03/bieu-do.svg")
     assert not re.search(settings["files"], "tintuc/checker.py")
 
 
@@ -223,16 +224,16 @@ def test_the_hook_ignores_files_outside_the_content_folder(tmp_path):
     shutil.copytree(SCENARIOS / "check_ok", content)
     outside = tmp_path / "nhap.md"
     outside.write_text("không phải bài", encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "tools.check_files", "--path", str(content),
-                             str(outside)], cwd=PROJECT, capture_output=True, text=True,
-                            timeout=120)
+    result = subprocess.run([sys.executable, "-m", "tintuc_tools.check_files", "--path",
+                             str(content), str(outside)], cwd=PROJECT, capture_output=True,
+                            text=True, timeout=120)
     assert (result.returncode, result.stdout) == (0, "")
 
 
 def test_the_entry_point_speaks_json_too(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(SCENARIOS / "check_ok", content)
-    result = subprocess.run([sys.executable, "-m", "tools.check_files", "--json", "--path",
+    result = subprocess.run([sys.executable, "-m", "tintuc_tools.check_files", "--json", "--path",
                              str(content)], cwd=PROJECT, capture_output=True, text=True,
                             timeout=120)
     assert json.loads(result.stdout)["files_checked"] == 4

@@ -17,8 +17,8 @@ from jinja2 import Environment
 from pelican.settings import read_settings
 
 from tintuc import assets
-from tools import gates
-from tools.publish import compress_tree
+from tintuc_tools import gates
+from tintuc_tools.publish import compress_tree
 
 PUBLISHCONF = PROJECT / "publishconf.py"
 SITEURL = "https://tinhdoan.example.vn"

@@ -7,18 +7,20 @@ NukeViet's news templates; its first article is the one of legacy-article-page.t
 import json
 import re
 import shutil
-import sys
 import unicodedata
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 from invoke import Context, Exit
-
-sys.path.insert(0, str(Path(__file__).resolve().parent / "legacy_fixtures"))
-
-import make_mirror
-from legacy_support import PAGES, SAMPLE_CONTENT, SETTINGS, run_import, snapshot
+from legacy_fixtures import make_mirror
+from legacy_fixtures.legacy_support import (
+    PAGES,
+    SAMPLE_CONTENT,
+    SETTINGS,
+    run_import,
+    snapshot,
+)
 
 from tintuc.dates import VIETNAM
 from tintuc.frontmatter import read_source
@@ -31,7 +33,7 @@ from tintuc.legacy_import import (
     render,
 )
 from tintuc.text import slugify
-from tools.importer import import_legacy
+from tintuc_tools.importer import import_legacy
 
 SAMPLE_PAGE = PAGES / f"{make_mirror.SAMPLE.alias}-1234.html"
 SAMPLE_URL = f"/news/hoat-dong-doan/{make_mirror.SAMPLE.alias}-1234.html"

@@ -9,21 +9,16 @@ import re
 import shutil
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
 from conftest import build
-
-sys.path.insert(0, str(Path(__file__).resolve().parent / "legacy_fixtures"))
-
-import make_mirror
-from legacy_support import SETTINGS, run_import
+from legacy_fixtures import make_mirror
+from legacy_fixtures.legacy_support import SETTINGS, run_import
 
 from tintuc.frontmatter import read_source
 from tintuc.legacy_import import classify_path, strip_prefix, url_path

@@ -2,8 +2,8 @@
 
 import os
 
-from page_writer import page_store
-from page_writer.page_store import PageStore
+from tintuc_plugins.page_writer import page_store
+from tintuc_plugins.page_writer.page_store import PageStore
 
 
 def packs(folder):

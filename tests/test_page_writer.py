@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from conftest import PROJECT, build
 from counter_fixtures.logs import GUESTS, Hit, lines_of, vn, write_log
-from page_writer.collector import is_one_shot
-from page_writer.page_store import PageStore
-from page_writer.writer import current
 from PIL import Image
+
+from tintuc_plugins.page_writer.collector import is_one_shot
+from tintuc_plugins.page_writer.page_store import PageStore
+from tintuc_plugins.page_writer.writer import current
 
 SAMPLE = PROJECT / "content"
 BODY_EDITED = "thanh-nien-lap-nghiep/2023-09-21-thanh-nien-bao-lac-nuoi-ong-lay-mat.md"

@@ -38,8 +38,8 @@ _BASE = get_settings_from_file(str(SETTINGS_FILE))
 def with_photos(**photos) -> dict:
     """pelicanconf.py's plugins with `photos` right after `vn_reader` (a no-op once
     pelicanconf.py lists it), and PHOTOS for this test."""
-    plugins = [name for name in _BASE["PLUGINS"] if name != "photos"]
-    plugins.insert(plugins.index("vn_reader") + 1, "photos")
+    plugins = [name for name in _BASE["PLUGINS"] if name != "tintuc_plugins.photos"]
+    plugins.insert(plugins.index("tintuc_plugins.vn_reader") + 1, "tintuc_plugins.photos")
     return {"PLUGINS": plugins, "REQUIRED_PLUGINS": plugins, "PHOTOS": photos}
 
 
@@ -508,7 +508,7 @@ def shared_cache(tmp_path):
 
 @pytest.fixture
 def built(build_site, shared_cache, caplog):
-    caplog.set_level(logging.INFO, logger="photos")
+    caplog.set_level(logging.INFO, logger="tintuc_plugins.photos")
     site = build_site(site_files(), with_photos(cache_dir=shared_cache))
     assert site.ok, site.exception
     assert site.warnings == [] and site.errors == [], site.messages
@@ -629,7 +629,7 @@ def test_parallel_build_output_is_identical_to_sequential(build_site, tmp_path):
 
 
 def test_a_changed_setting_makes_new_files(build_site, shared_cache, caplog):
-    caplog.set_level(logging.INFO, logger="photos")
+    caplog.set_level(logging.INFO, logger="tintuc_plugins.photos")
     build_site(site_files(), with_photos(cache_dir=shared_cache))
     caplog.clear()
     site = build_site(site_files(), with_photos(cache_dir=shared_cache,

@@ -33,7 +33,7 @@ def sites(tmp_path_factory):
     """The sample content built without the photos plugin and with it (a fresh cache)."""
     root = tmp_path_factory.mktemp("photos-budget")
     photos = with_photos(cache_dir=str(root / "photo-cache"))
-    without = [name for name in photos["PLUGINS"] if name != "photos"]
+    without = [name for name in photos["PLUGINS"] if name != "tintuc_plugins.photos"]
     built = {
         "before": build(root / "before", PROJECT / "content",
                         with_theme(PLUGINS=without, REQUIRED_PLUGINS=without)),

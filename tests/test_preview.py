@@ -42,7 +42,7 @@ class Server:
                  cwd: Path = PROJECT):
         self.content, self.log_path, self.port = content, log, port
         self.log = log.open("w", encoding="utf-8")
-        command = command or [sys.executable, "-m", "tools.preview", "--path", str(content),
+        command = command or [sys.executable, "-m", "tintuc_tools.preview", "--path", str(content),
                               "--port", str(port)]
         self.process = subprocess.Popen(
             command, cwd=cwd, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
@@ -180,7 +180,7 @@ def test_the_checker_speaks_about_the_saved_article(preview):
 
 def test_stopping_cleans_up_and_a_busy_port_is_explained(preview, tmp_path):
     second = subprocess.run(
-        [sys.executable, "-m", "tools.preview", "--path", str(preview.content), "--port",
+        [sys.executable, "-m", "tintuc_tools.preview", "--path", str(preview.content), "--port",
          str(preview.port)], cwd=PROJECT, capture_output=True, text=True, timeout=60,
     )
     assert second.returncode == 1

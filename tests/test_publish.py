@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 from conftest import PROJECT, write_files
 
-from tools import gates
+from tintuc_tools import gates
 
 INVOKE = Path(sys.executable).with_name("invoke")
 CONF = PROJECT / "deploy" / "nginx" / "tintuc.conf"

@@ -54,8 +54,8 @@ def counter_settings(folder: Path) -> dict:
                      f'"GET {path} HTTP/1.1" 200 5120 "-" "{agent}"')
     log.write_text("\n".join(lines) + "\n", encoding="utf-8")
     plugins = THEME_SETTINGS["PLUGINS"]
-    return {"PLUGINS": [*plugins, "visitor_counter"] if "visitor_counter" not in plugins
-            else plugins,
+    counter = "tintuc_plugins.visitor_counter"
+    return {"PLUGINS": [*plugins, counter] if counter not in plugins else plugins,
             "VISITOR_COUNTER_LOGS": [str(log)],
             "VISITOR_COUNTER_STATE": str(folder / "counter-state.json"),
             "VISITOR_COUNTER_BASELINE": {"total": 7558632, "as_of": "01/11/2026 00:00"}}

@@ -239,7 +239,7 @@ def test_contract_command_builds_a_valid_folder(tmp_path):
 
 
 def test_a_plugin_that_fails_to_load_fails_the_build(tmp_path):
-    plugins = '["build_guard", "vn_reader", "khong_co_plugin_nay"]'
+    plugins = '["tintuc_plugins.build_guard", "tintuc_plugins.vn_reader", "khong_co_plugin_nay"]'
     result = run_pelican_cli(OK, tmp_path / "out", "-e", f"PLUGINS={plugins}",
                              f"REQUIRED_PLUGINS={plugins}")
     assert result.returncode != 0

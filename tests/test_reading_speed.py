@@ -1,15 +1,16 @@
 """Reading is cached by content and spread over cores, without changing a byte of output."""
 
 import shutil
-import sys
 
 from conftest import SCENARIOS, build
+
+from tintuc_plugins.vn_reader import reader
 
 OK = SCENARIOS / "reader_ok"
 
 
 def _session():
-    return sys.modules["vn_reader.reader"].last_session()
+    return reader.last_session()
 
 
 def test_parallel_reading_gives_the_same_site(tmp_path):

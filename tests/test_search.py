@@ -18,9 +18,10 @@ import pytest
 from browser import CHROMIUM, axe_violations, chromium, require, serve
 from conftest import PROJECT, build, scenario
 
-from plugins.search_index import records
-from plugins.search_index.indexer import settings_of
-from plugins.search_index.records import (
+from tintuc.text import fold
+from tintuc_plugins.search_index import records
+from tintuc_plugins.search_index.indexer import settings_of
+from tintuc_plugins.search_index.records import (
     decode_date,
     encode_date,
     fold_text,
@@ -29,9 +30,13 @@ from plugins.search_index.records import (
     restore,
     search_page,
 )
-from plugins.search_index.shards import SearchIndexFailed, bundle_paths, group_years, shard_name
-from tintuc.text import fold
-from tools.search import search_settings, search_url, wait_for_results
+from tintuc_plugins.search_index.shards import (
+    SearchIndexFailed,
+    bundle_paths,
+    group_years,
+    shard_name,
+)
+from tintuc_tools.search import search_settings, search_url, wait_for_results
 
 PUBLISHED = {
     "doan-thanh-nien-ra-quan-lam-duong", "dang-bo-hoc-nghi-quyet", "dan-ca-chi-co-d-thuong",
@@ -415,7 +420,8 @@ def test_search_can_be_turned_off(tmp_path):
 
 def test_without_the_plugin_the_page_looks_for_one_bundle(tmp_path):
     settings = search_settings()
-    settings["PLUGINS"] = [name for name in settings["PLUGINS"] if name != "search_index"]
+    settings["PLUGINS"] = [name for name in settings["PLUGINS"]
+                           if name != "tintuc_plugins.search_index"]
     settings["REQUIRED_PLUGINS"] = settings["PLUGINS"]
     site = build(tmp_path, scenario("search_site"), settings)
     assert site.ok, site.exception

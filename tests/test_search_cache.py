@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 from conftest import PROJECT, build, scenario
 
-from tools.search import search_settings
+from tintuc_tools.search import search_settings
 
 # The newest year alone, the older ones together (far fewer than `shard_articles` articles).
 SHARDS = ["2024", "2019-2023"]
@@ -36,14 +36,9 @@ BUNDLES = [*SHARDS, WORDS]
 
 
 def plugin_module(name: str):
-    """A module of the plugin as Pelican loads it: the top-level package `search_index` from
-    PLUGIN_PATHS (a forked indexing process inherits whatever is patched here)."""
-    if "search_index" not in sys.modules:
-        spec = importlib.machinery.PathFinder.find_spec("search_index", [str(PROJECT / "plugins")])
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["search_index"] = module
-        spec.loader.exec_module(module)
-    return importlib.import_module(f"search_index.{name}")
+    """A module of the plugin, the one Pelican loads (a forked indexing process inherits
+    whatever is patched here)."""
+    return importlib.import_module(f"tintuc_plugins.search_index.{name}")
 
 
 @pytest.fixture
@@ -232,8 +227,7 @@ def test_a_failing_pagefind_fails_the_build(tmp_path, monkeypatch):
 # which fails, or is killed, while the index is being made beside the rendering.
 DRIVER = """
 import os, sys, time
-sys.path[:0] = [{project!r}, {plugins!r}]
-import search_index.shards as shards
+from tintuc_plugins.search_index import shards
 from pelican import main, signals
 
 def pagefind(site, bundle):
@@ -267,8 +261,7 @@ def _gone(pid: int) -> bool:
 @pytest.mark.parametrize("mode", ["fails", "killed"])
 def test_a_failed_build_leaves_no_process_and_no_index(tmp_path, mode):
     pids, output = tmp_path / "pagefind.pid", tmp_path / "output"
-    driver = DRIVER.format(project=str(PROJECT), plugins=str(PROJECT / "plugins"),
-                           pids=str(pids), mode=mode, content=str(scenario("search_site")),
+    driver = DRIVER.format(pids=str(pids), mode=mode, content=str(scenario("search_site")),
                            settings=str(PROJECT / "pelicanconf.py"), output=str(output),
                            cache=json.dumps(str(tmp_path / "cache")))
     process = subprocess.Popen([sys.executable, "-c", textwrap.dedent(driver)], cwd=PROJECT,
@@ -297,7 +290,7 @@ def test_a_failed_build_leaves_no_process_and_no_index(tmp_path, mode):
 
 
 def test_bundles_are_linked_from_the_cache_or_copied(tmp_path, monkeypatch):
-    from plugins.search_index import shards
+    from tintuc_plugins.search_index import shards
 
     cache, output = tmp_path / "cache", tmp_path / "output"
     bundle = cache / "abc"

@@ -297,7 +297,7 @@ def _list(value: str) -> list[str]:
     return items
 
 
-def _name_problem(key: Key, name: str) -> tuple[str, str] | None:
+def name_problem(key: Key, name: str) -> tuple[str, str] | None:
     """Why a category, tag or author name cannot be one: each becomes a folder of the site."""
     if len(name) > paths.MAX_NAME:
         return (f"“{key.label}” “{name[:40]}…” dài {len(name)} ký tự (tối đa {paths.MAX_NAME})",
@@ -310,7 +310,7 @@ def _name_problem(key: Key, name: str) -> tuple[str, str] | None:
 
 
 def _checked_names(key: Key, names: list[str], line: int, document: Document):
-    problem = next(filter(None, (_name_problem(key, name) for name in names)), None)
+    problem = next(filter(None, (name_problem(key, name) for name in names)), None)
     if problem:
         document.error(line, f"bad-{key.name}", *problem)
         return None

@@ -27,6 +27,7 @@ from bs4 import BeautifulSoup, Comment, NavigableString, Tag, XMLParsedAsHTMLWar
 from markdownify import MarkdownConverter
 
 from tintuc.dates import DateError, format_dateline, parse_date
+from tintuc.frontmatter import KEYS_BY_NAME, name_problem
 from tintuc.text import nfc, slugify
 
 # --- Legacy URLs ---------------------------------------------------------------------------
@@ -574,6 +575,7 @@ def parse_page(data: bytes | str, page_url: str, *, asset_ref: AssetRef | None =
                        _labelled_value(container, ("Tác giả",)).split(",") if name.strip()]
     article.source = _labelled_value(container, ("Nguồn tin", "Nguồn"))
     _tags(container, article, page_url)
+    _keep_valid_names(article)
     if container.select(".news-download-file a[href]"):
         names = ", ".join(_text(link) for link in container.select(".news-download-file a[href]"))
         article.notes.append(f"bài có tệp đính kèm chưa được chuyển ({names}): tải về và thêm "
@@ -593,6 +595,27 @@ def parse_page(data: bytes | str, page_url: str, *, asset_ref: AssetRef | None =
     if not article.body and not article.lead:
         raise LegacyPageError("bài không có nội dung lẫn phần tóm tắt: trang có thể tải không hết")
     return article
+
+
+def _keep_valid_names(article: LegacyArticle) -> None:
+    """Names the reader would refuse (no letter or digit, or a paragraph pasted into the
+    field) are left out and noted, so the imported file builds; the category falls back to
+    its old alias."""
+    for field_name in ("authors", "tags"):
+        key = KEYS_BY_NAME[field_name]
+        kept = []
+        for name in getattr(article, field_name):
+            problem = name_problem(key, name)
+            if problem:
+                article.notes.append(f"bỏ {key.label.lower()} “{name[:60]}”: {problem[0]}")
+            else:
+                kept.append(name)
+        setattr(article, field_name, kept)
+    problem = name_problem(KEYS_BY_NAME["category"], article.category)
+    if problem:
+        article.notes.append(f"chuyên mục “{article.category[:60]}” không dùng được "
+                             f"({problem[0]}): dùng tên cũ “{article.category_alias}”")
+        article.category = article.category_alias
 
 
 # --- Body: HTML → Markdown -----------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""`python -m tools.check_files [FILE …]`: the content check, for `invoke check` and pre-commit.
+"""`python -m tintuc_tools.check_files [FILE …]`: the content check, for `invoke check` and
+pre-commit.
 
 Without files it checks the whole content folder; with files (what pre-commit passes: the
 changed ones) it reports on those alone, still comparing them with the rest of the folder.
@@ -10,20 +11,17 @@ import json
 import sys
 from pathlib import Path
 
-PROJECT = Path(__file__).resolve().parents[1]
-if str(PROJECT) not in sys.path:  # run as a script or by pre-commit from anywhere
-    sys.path.insert(0, str(PROJECT))
-
-from tintuc.active_content import is_checked  # noqa: E402
-from tintuc.checker import (  # noqa: E402
+from tintuc.active_content import is_checked
+from tintuc.checker import (
     MARKDOWN_EXTENSIONS,
     fix_normalisation,
     report_json,
     report_text,
     run_check,
 )
-from tintuc.files import load_settings  # noqa: E402
+from tintuc.files import load_settings
 
+PROJECT = Path(__file__).resolve().parents[1]
 SETTINGS_FILE = PROJECT / "pelicanconf.py"
 
 
@@ -64,7 +62,7 @@ def run(path: str | None = None, settings_file: str | None = None, files=None,
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m tools.check_files",
+        prog="python -m tintuc_tools.check_files",
         description="Kiểm tra bài viết (như invoke check); chỉ báo về các tệp được ghi.",
     )
     parser.add_argument("files", nargs="*", help="tệp cần kiểm tra (mặc định: cả thư mục)")

@@ -12,9 +12,9 @@ from invoke import Exit, task
 from tintuc.checker import display_path
 from tintuc.files import load_settings
 from tintuc.new_article import NewArticleError, create_article
-from tools.check_files import SETTINGS_FILE, content_folder
-from tools.check_files import run as run_check_command
-from tools.preview import serve_preview
+from tintuc_tools.check_files import SETTINGS_FILE, content_folder
+from tintuc_tools.check_files import run as run_check_command
+from tintuc_tools.preview import serve_preview
 
 
 def _settings(settings: str):

@@ -396,10 +396,11 @@ def import_legacy(c, source, content="content", category=None, force=False):
                    "các bài khác đã được nhập.", code=1)
 
 
-if __name__ == "__main__":  # python -m tools.importer SOURCE [CONTENT]
+if __name__ == "__main__":  # python -m tintuc_tools.importer SOURCE [CONTENT]
     arguments = sys.argv[1:]
     if not arguments:
-        print("cách dùng: python -m tools.importer NGUỒN [THƯ_MỤC_NỘI_DUNG]", file=sys.stderr)
+        print("cách dùng: python -m tintuc_tools.importer NGUỒN [THƯ_MỤC_NỘI_DUNG]",
+              file=sys.stderr)
         sys.exit(2)
     result = import_legacy_site(Path(arguments[0]), Path(arguments[1] if len(arguments) > 1
                                                          else "content"))

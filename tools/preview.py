@@ -33,17 +33,14 @@ from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-PROJECT = Path(__file__).resolve().parents[1]
-if str(PROJECT) not in sys.path:
-    sys.path.insert(0, str(PROJECT))
-
-from tintuc.checker import (  # noqa: E402
+from tintuc.checker import (
     MARKDOWN_EXTENSIONS,
     display_path,
     run_check,
 )
-from tintuc.files import load_settings  # noqa: E402
+from tintuc.files import load_settings
 
+PROJECT = Path(__file__).resolve().parents[1]
 SETTINGS_FILE = PROJECT / "pelicanconf.py"
 DRAFT_URLS = {
     "DRAFT_URL": "ban-nhap/{slug}.html",
@@ -219,8 +216,7 @@ class Preview:
                 print(problem, file=self.out, flush=True)
 
     def _settings(self) -> dict:
-        # Read again only when the file changed: running it each time would also grow
-        # sys.path, which pelicanconf.py extends.
+        # Read again only when the file changed.
         stamp = self.settings_file.stat().st_mtime_ns
         if self._settings_cache is None or self._settings_cache[0] != stamp:
             self._settings_cache = (stamp, load_settings(self.settings_file))
@@ -427,7 +423,7 @@ def serve_preview(content=None, settings_file=None, port: int = 8000, bind: str 
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tools.preview",
+    parser = argparse.ArgumentParser(prog="python -m tintuc_tools.preview",
                                      description="Xem trước trang, tự dựng lại khi lưu tệp.")
     parser.add_argument("--path", help="thư mục nội dung (mặc định: content/)")
     parser.add_argument("--settings", help="tệp cấu hình (mặc định: pelicanconf.py)")

@@ -45,7 +45,7 @@ from pathlib import Path
 from invoke import task
 from invoke.exceptions import Exit
 
-from tools import gates
+from tintuc_tools import gates
 
 PROJECT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -237,8 +237,8 @@ def not_for_readers(settings: dict) -> frozenset[str]:
     """Files a build writes for the web server, not for readers: the legacy_redirects plugin's
     nginx map (`include`d from the published folder, so that it always matches the site)."""
     redirects = settings.get("LEGACY_REDIRECTS") or {}
-    if "legacy_redirects" not in (settings.get("PLUGINS") or ()) or not redirects.get(
-            "enabled", True):
+    plugins = settings.get("PLUGINS") or ()
+    if "tintuc_plugins.legacy_redirects" not in plugins or not redirects.get("enabled", True):
         return frozenset()
     map_file = redirects.get("map_file", LEGACY_MAP_FILE)
     return frozenset({map_file.strip("/")}) if map_file else frozenset()

@@ -19,13 +19,12 @@ import os
 import re
 import shutil
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 from urllib.parse import quote
 
-from tools.serve import serving
+from tintuc_tools.serve import serving
 
 PROJECT = Path(__file__).resolve().parents[1]
 SETTINGS_FILE = PROJECT / "pelicanconf.py"
@@ -47,8 +46,9 @@ def search_settings(base: dict | None = None) -> dict:
         from pelican.settings import get_settings_from_file
 
         base = get_settings_from_file(str(SETTINGS_FILE))
-    plugins = list(dict.fromkeys([*base.get("PLUGINS", []), "search_index"]))
-    required = list(dict.fromkeys([*base.get("REQUIRED_PLUGINS", []), "search_index"]))
+    plugins = list(dict.fromkeys([*base.get("PLUGINS", []), "tintuc_plugins.search_index"]))
+    required = list(dict.fromkeys([*base.get("REQUIRED_PLUGINS", []),
+                                   "tintuc_plugins.search_index"]))
     pages = {**base.get("TEMPLATE_PAGES", {}), **SEARCH_PAGE}
     return {"PLUGINS": plugins, "REQUIRED_PLUGINS": required, "TEMPLATE_PAGES": pages}
 
@@ -142,9 +142,10 @@ def build_site(content: Path, output: Path, shard_articles: int | None = None) -
 
 
 def built_articles() -> list:
-    """The articles the last in-process build indexed. Pelican loads the plugin as the
-    top-level module `search_index` (from PLUGIN_PATHS), so its state is read there."""
-    return list(sys.modules["search_index.indexer"]._state.articles)
+    """The articles the last in-process build indexed."""
+    from tintuc_plugins.search_index import indexer
+
+    return list(indexer._state.articles)
 
 
 def index_alone(articles, bundle: Path) -> float:
@@ -152,8 +153,8 @@ def index_alone(articles, bundle: Path) -> float:
     kept), to compare sizes and downloads with the folded index."""
     import html
 
-    from plugins.search_index.indexer import page_of, run_pagefind, write_pages
-    from plugins.search_index.records import SearchPage, restore
+    from tintuc_plugins.search_index.indexer import page_of, run_pagefind, write_pages
+    from tintuc_plugins.search_index.records import SearchPage, restore
 
     def unfolded(page: SearchPage) -> SearchPage:
         marks = html.unescape(re.search(r'data-marks="([^"]*)"', page.html).group(1))
@@ -177,7 +178,7 @@ def index_alone(articles, bundle: Path) -> float:
 
 def time_indexing(articles, bundle: Path) -> float:
     """The index as it was before it was split by year: one bundle of every record."""
-    from plugins.search_index.indexer import page_of, run_pagefind, write_pages
+    from tintuc_plugins.search_index.indexer import page_of, run_pagefind, write_pages
 
     shutil.rmtree(bundle, ignore_errors=True)  # Pagefind never clears its output folder
     started = time.perf_counter()
@@ -199,8 +200,8 @@ def time_split_indexing(articles, cache: Path, workers: int, shard_articles: int
     made for each."""
     import dataclasses
 
-    from plugins.search_index.indexer import entry_of
-    from plugins.search_index.shards import make_index
+    from tintuc_plugins.search_index.indexer import entry_of
+    from tintuc_plugins.search_index.shards import make_index
 
     shutil.rmtree(cache, ignore_errors=True)
     entries = [entry_of(article) for article in articles]
@@ -286,9 +287,9 @@ def measure_engine(context, base: str, bundle: str, query: str) -> dict:
 
 def run(count: int, workdir: Path, queries=BENCH_QUERIES,
         shard_articles: int | None = None) -> dict:
-    from plugins.search_index.indexer import settings_of, workers_of
-    from plugins.search_index.records import fold_text
-    from tools.bench import make_articles, write_corpus, write_ours
+    from tintuc_plugins.search_index.indexer import settings_of, workers_of
+    from tintuc_plugins.search_index.records import fold_text
+    from tintuc_tools.bench import make_articles, write_corpus, write_ours
 
     content, output = workdir / "content", workdir / "output"
     write_corpus(make_articles(count), content, write_ours)
@@ -374,8 +375,6 @@ def search_bench_task():
                                   "1: one bundle per year)"})
     def search_bench(c, articles=10000, workdir="/tmp/tintuc-search-bench", shard_articles=0):
         """Measure search: index size, bytes per search, search time (docs/search.md)."""
-        if str(PROJECT) not in sys.path:
-            sys.path.insert(0, str(PROJECT))
         result = run(int(articles), Path(workdir), shard_articles=int(shard_articles) or None)
         print(table(result))
         suffix = f"-shards-{shard_articles}" if int(shard_articles) else ""

@@ -19,6 +19,8 @@ from pelican.contents import Content
 from pelican.paginator import Page, Paginator
 from pelican.urlwrappers import URLWrapper
 
+import tintuc
+import tintuc_plugins
 from tintuc.fingerprint import (
     Fingerprinter,
     Unfingerprintable,
@@ -31,7 +33,6 @@ from .page_store import PageStore
 
 logger = logging.getLogger(__name__)
 
-PROJECT = Path(__file__).resolve().parents[2]
 FOLDER = "rendered-pages"
 _PLAIN = frozenset({bool, int, float, type(None)})
 # The document a page is about: it counts with the documents it lists (its newer and older
@@ -154,7 +155,7 @@ def _code_files(settings) -> list[Path]:
     roots = [Path(settings["THEME"])]
     roots += [Path(path) for path in settings.get("THEME_TEMPLATES_OVERRIDES") or []]
     roots += [Path(path) for path in settings.get("PLUGIN_PATHS") or []]
-    roots.append(PROJECT / "tintuc")
+    roots += [Path(tintuc_plugins.__file__).parent, Path(tintuc.__file__).parent]
     files = []
     for root in roots:
         if root.is_dir():

@@ -14,7 +14,7 @@ from conftest import build
 from tintuc.active_content import findings_for
 from tintuc.checker import run_check
 from tintuc.files import load_settings
-from tools import gates
+from tintuc_tools import gates
 
 from .conftest import PROJECT
 

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 from conftest import build
-from legacy_redirects.redirects import MARKER
 from test_publish import NGINX, Served, free_port, nginx_site_config, stop, wait_for_port
 
 from tintuc.checker import run_check
 from tintuc.files import load_settings
+from tintuc_plugins.legacy_redirects.redirects import MARKER
 
 from .conftest import PROJECT
 

@@ -11,7 +11,7 @@ from conftest import build
 
 from tintuc.checker import run_check
 from tintuc.files import load_settings
-from tools import gates
+from tintuc_tools import gates
 
 from .conftest import PROJECT, SECRET, files_outside, plant_secret
 
@@ -74,8 +74,9 @@ def test_check_names_the_link_and_reads_nothing_through_it(linked_site):
 
 def test_check_command_exits_non_zero(linked_site):
     _root, content, shown = linked_site
-    done = subprocess.run([sys.executable, "-m", "tools.check_files", "--path", str(content)],
-                          cwd=PROJECT, capture_output=True, text=True, timeout=120)
+    done = subprocess.run([sys.executable, "-m", "tintuc_tools.check_files", "--path",
+                           str(content)], cwd=PROJECT, capture_output=True, text=True,
+                          timeout=120)
     assert done.returncode == 1, done.stdout
     assert "symlink" in done.stdout and shown.split("/", 1)[1] in done.stdout
 

@@ -1,19 +1,18 @@
 """What the importer and redirect tests share: a mirror in tmp, its import, build settings."""
 
-import sys
 from pathlib import Path
+
+from tintuc.files import load_settings
+from tintuc_tools.importer import import_legacy_site
 
 HERE = Path(__file__).resolve().parent
 PROJECT = HERE.parents[1]
-sys.path.insert(0, str(PROJECT))
-
-import pelicanconf  # noqa: E402
-from tools.importer import import_legacy_site  # noqa: E402
 
 PAGES = HERE / "pages"
 SAMPLE_CONTENT = (PROJECT / "content" / "hoat-dong-doan"
                   / "2022-11-13-tiep-tuc-phat-huy-hieu-qua-doan-co-so-3-chu-dong.md")
-PLUGINS = [*pelicanconf.PLUGINS, "legacy_redirects"]
+PLUGINS = list(dict.fromkeys([*load_settings(PROJECT / "pelicanconf.py")["PLUGINS"],
+                              "tintuc_plugins.legacy_redirects"]))
 # The site as pelicanconf.py builds it, with the redirects plugin on.
 SETTINGS = {"PLUGINS": PLUGINS, "REQUIRED_PLUGINS": PLUGINS}
 

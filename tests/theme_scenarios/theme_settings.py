@@ -19,8 +19,8 @@ def _plus(names, extra):
 
 
 THEME_SETTINGS = {
-    "PLUGINS": _plus(_BASE.get("PLUGINS", []), ["news_lists"]),
-    "REQUIRED_PLUGINS": _plus(_BASE.get("REQUIRED_PLUGINS", []), ["news_lists"]),
+    "PLUGINS": _plus(_BASE.get("PLUGINS", []), ["tintuc_plugins.news_lists"]),
+    "REQUIRED_PLUGINS": _plus(_BASE.get("REQUIRED_PLUGINS", []), ["tintuc_plugins.news_lists"]),
     "JINJA_FILTERS": {**_BASE.get("JINJA_FILTERS", {}), **theme_filters.FILTERS},
     # Pelican's paginated templates plus the period archives. The home page's first page is
     # the portal; /trang/2/ onwards list all news (see index.html).
