@@ -282,6 +282,8 @@ def refresh(settings: CounterSettings) -> Snapshot:
     """
     now = settings.now if settings.now is not None else int(build_clock().timestamp())
     latest = now + CLOCK_SKEW
+    if settings.state is not None and settings.logs:
+        check_writable(settings.state)
     if settings.state is not None:
         state, existed = load_state(settings.state, latest)
     else:
@@ -293,8 +295,6 @@ def refresh(settings: CounterSettings) -> Snapshot:
 
     report = None
     if settings.logs:
-        if settings.state is not None:
-            check_writable(settings.state)
         report = state.ingest(
             settings.logs,
             article_paths=article_path_pattern(settings.article_url),
