@@ -218,7 +218,8 @@ class CounterState:
         tally = Tally(
             settled_until=_optional_moment(data, "settled_until"),
             as_of=_optional_moment(data, "as_of"),
-            baseline_at=_optional_moment(data, "baseline_at"),
+            # A copy of the setting, which may name any moment: only its type is checked.
+            baseline_at=_optional_int(data, "baseline_at"),
             after_baseline=_pair(data.get("after_baseline"), "after_baseline"),
             daily={_day(day, "daily"): _pair(counts, f"daily[{day}]")
                    for day, counts in _mapping(data, "daily").items()},
@@ -420,6 +421,11 @@ def _moment(value: object, name: str) -> int:
     if not 0 <= _int(value, name) < 1 << 32:
         raise _Invalid(name, f"có thời điểm không thể có ({value})")
     return value
+
+
+def _optional_int(data: dict, name: str) -> int | None:
+    value = data.get(name)
+    return None if value is None else _int(value, name)
 
 
 def _optional_moment(data: dict, name: str) -> int | None:

@@ -251,4 +251,4 @@ def _trie(words: list[str]) -> str:
         # A word ends here: any word found is a verdict, so the longer ones need not be tried.
         return "" if "" in node else body
 
-    return emit(root)
+    return emit(root) or "(?!)"  # no words: a pattern that never matches

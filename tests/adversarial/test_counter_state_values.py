@@ -6,6 +6,7 @@ to do, like a damaged state file; nothing is reset, nothing is half done.
 import contextlib
 import json
 import subprocess
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -81,6 +82,9 @@ def test_values_that_cannot_be_right_are_refused(tmp_path, where, value, words):
 def test_the_counted_state_itself_is_accepted(tmp_path):
     counted_state(tmp_path)
     assert refresh(config(tmp_path)).state_existed
+    # The baseline is the operator's setting, kept as given, even before 1970.
+    early = replace(config(tmp_path), baseline_total=5, baseline_at=-86_400)
+    assert refresh(early).state_existed and refresh(early).figures.total == 5 + 12
 
 
 @contextlib.contextmanager
