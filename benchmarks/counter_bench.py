@@ -4,6 +4,12 @@ Not a test: `python benchmarks/counter_bench.py [--lines N] [--gzip]` prints lin
 and peak memory. The log imitates a news site: a day of traffic, most lines assets, about 40%
 pages, a few hundred distinct User-Agents (crawlers among them), thousands of clients, some
 404s and a few damaged lines.
+
+`--hostile N` measures instead what N hostile lines add to a 100,000-line log: page requests
+with distinct 8 KB User-Agents shaped to make crawler detection slow (issue 18: ten of them
+cost 64 s). Target: 1,000 of them add under a second. It also prints the cost of one line per
+User-Agent size, which must stay flat per byte (linear), and, with `--crawlerdetect`, what
+crawlerdetect alone takes on one of them.
 """
 
 import argparse
@@ -36,6 +42,12 @@ CRAWLERS = [
     "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)",
     "Mozilla/5.0 (compatible; coccocbot-web/1.0; +http://help.coccoc.com/searchengine)",
 ]
+# Units repeated into hostile User-Agents: letter runs (the quadratic `[a-z0-9\-_]*(bot|…)`),
+# `Java.*outbrain`, starts of the patterns judged one by one, browser tokens, Apache escapes,
+# the non-ASCII letters that match ASCII ones.
+HOSTILE_UNITS = ["x", "A", "ab-_09", "Java ", "Go 1.2.3 ",
+                 "aprc/ caam/ daum fetch/ ptst/ sitemap haa project y!j- ",
+                 "Safari/1.2 Mozilla/5.0 rv:1.2 ", 'a\\"b\\\\', "\u212a\u0130\u017fé"]
 ASSETS = ["/theme/css/tin.css", "/theme/js/tim-kiem.js", "/images/anh-{n}.jpg",
           "/images/anh-{n}-480.webp", "/favicon.ico", "/pagefind/pagefind.js"]
 
@@ -70,6 +82,66 @@ def generate(path: Path, lines: int, compress: bool, seed: int = 4) -> None:
                       f'{status} {rng.randint(200, 90000)} "-" "{agent}"\n')
 
 
+def hostile_agent(number: int, size: int) -> str:
+    unit = HOSTILE_UNITS[number % len(HOSTILE_UNITS)]
+    agent = (unit * (size // len(unit) + 1))[:size - 8] + f" {number:07d}"
+    if number % 10 == 0:  # a crawler naming itself at the end, as crawlers do
+        agent = agent[:-len(CRAWLERS[0]) - 1] + " " + CRAWLERS[0]
+    return agent
+
+
+def hostile_lines(count: int, size: int, start: datetime) -> list[str]:
+    return [f'198.51.100.{n % 250} - - [{start + timedelta(seconds=n):%d/%b/%Y:%H:%M:%S} '
+            f'+0000] "GET /bai-{n}.html HTTP/1.1" 200 5120 "-" "{hostile_agent(n, size)}"\n'
+            for n in range(count)]
+
+
+def best_ingest(path: Path, repeats: int = 3) -> float:
+    return min(ingest(path)[0] for _ in range(repeats))
+
+
+def hostile_main(count: int) -> None:
+    start = datetime(2024, 11, 12, 17, 0, tzinfo=UTC)
+    with tempfile.TemporaryDirectory() as folder:
+        plain, mixed = Path(folder) / "plain.log", Path(folder) / "mixed.log"
+        generate(plain, 100_000, compress=False)
+        lines = plain.read_text(encoding="utf-8").splitlines(keepends=True)
+        hostile = hostile_lines(count, 8 * 1024, start + timedelta(hours=1))
+        step = len(lines) // count
+        mixed_lines = []
+        for number, line in enumerate(lines):
+            mixed_lines.append(line)
+            if number % step == 0 and number // step < count:
+                mixed_lines.append(hostile[number // step])
+        mixed.write_text("".join(mixed_lines), encoding="utf-8")
+        base, with_hostile = best_ingest(plain), best_ingest(mixed)
+        added = with_hostile - base
+        state = ingest(mixed)[1]
+        print(f"100,000 ordinary lines: {base:.2f} s; with {count:,} hostile lines "
+              f"(distinct 8 KB User-Agents): {with_hostile:.2f} s")
+        verdict = "under" if added < count / 1000 else "OVER"
+        print(f"added by {count:,} hostile lines: {added:.2f} s "
+              f"({added / count * 1000:.2f} ms a line; target: {verdict} 1 s a thousand)")
+        print(f"figures: today {state.tally.figures().today:,}")
+        for size in (8 * 1024, 64 * 1024, 1024 * 1024):
+            number = 20 if size <= 64 * 1024 else 5
+            log = Path(folder) / f"size-{size}.log"
+            log.write_text("".join(hostile_lines(number, size, start)), encoding="utf-8")
+            each = best_ingest(log) / number
+            print(f"one line with a {size // 1024:,} KB User-Agent: {each * 1000:.2f} ms "
+                  f"({each / size * 1e9:.0f} ns a byte)")
+
+
+def crawlerdetect_alone(size: int) -> None:
+    from crawlerdetect import CrawlerDetect
+
+    agent = hostile_agent(1, size)
+    started = time.perf_counter()
+    CrawlerDetect().is_crawler(agent)
+    print(f"crawlerdetect alone on one {size // 1024} KB User-Agent: "
+          f"{time.perf_counter() - started:.2f} s")
+
+
 def ingest(path: Path) -> tuple[float, CounterState]:
     state = CounterState()
     started = time.perf_counter()
@@ -81,7 +153,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=1_000_000)
     parser.add_argument("--gzip", action="store_true", help="a gzipped log")
+    parser.add_argument("--hostile", type=int, metavar="N",
+                        help="what N hostile lines add to 100,000 ordinary ones")
+    parser.add_argument("--crawlerdetect", action="store_true",
+                        help="with --hostile: crawlerdetect alone on one 8 KB User-Agent")
     args = parser.parse_args()
+    if args.hostile:
+        hostile_main(args.hostile)
+        if args.crawlerdetect:
+            crawlerdetect_alone(8 * 1024)
+        return
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / ("access.log.1.gz" if args.gzip else "access.log")
         generate(path, args.lines, args.gzip)

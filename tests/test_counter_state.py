@@ -283,8 +283,9 @@ def test_the_state_is_replaced_atomically_and_the_previous_one_kept(tmp_path, mo
 
     monkeypatch.setattr(counter_state.os, "replace", failing_replace)
     state.tally.as_of = 1_668_349_000
-    with pytest.raises(OSError):
+    with pytest.raises(CounterStateError, match="Không ghi được") as raised:
         save_state(state, path)
+    assert str(path) in str(raised.value) and "disk full" in str(raised.value)
     assert path.read_bytes() == second
     assert sorted(p.name for p in tmp_path.iterdir()) == ["counter.json", "counter.json.bak"]
 

@@ -5,6 +5,7 @@ import pytest
 from tintuc.dates import (
     VIETNAM,
     DateError,
+    build_clock,
     format_dateline,
     format_day,
     format_month,
@@ -69,3 +70,17 @@ def test_all_weekday_names_are_sentence_case():
     names = {format_dateline(parse_date(f"{day:02d}/11/2022 08:00")).split(" - ")[0]
              for day in range(7, 14)}
     assert names == {"Thứ hai", "Thứ ba", "Thứ tư", "Thứ năm", "Thứ sáu", "Thứ bảy", "Chủ nhật"}
+
+
+def test_the_build_clock_is_the_setting_when_given():
+    assert build_clock("13/11/2022 21:12") == NOV_13
+    pinned = build_clock("2022-11-13T14:12:00Z")
+    assert pinned == NOV_13 and pinned.tzinfo == VIETNAM and pinned.hour == 21
+    with pytest.raises(DateError):
+        build_clock("31/02/2022")
+
+
+def test_the_build_clock_is_the_real_clock_otherwise():
+    before = datetime.now(VIETNAM)
+    now = build_clock()
+    assert now.tzinfo == VIETNAM and before <= now <= datetime.now(VIETNAM)

@@ -21,15 +21,17 @@ from typing import BinaryIO, NamedTuple
 # characters of IPv4, IPv6 (with a zone) and host names, so the NUL run that a crash leaves
 # in front of a line makes it unreadable instead of inventing a client. Quoted fields allow
 # Apache's backslash escapes (nginx writes `\x22`, which needs nothing special). Fields that
-# some configurations append after the User-Agent are ignored.
-_QUOTED = rb'"([^"\\]*(?:\\.[^"\\]*)*)"'
+# some configurations append after the User-Agent are ignored. The quantifiers are possessive:
+# nothing inside a quoted field is ever given back, so a long field costs one pass and no
+# backtracking memory, however many escapes it holds.
+_QUOTED = rb'"([^"\\]*+(?:\\.[^"\\]*+)*+)"'
 # Groups, in order: address, time, request, status, User-Agent (read with `.groups()`, the
 # cheapest way to get them all).
 LINE = re.compile(
     rb"([0-9A-Za-z.:%_-]+) \S+ \S+ "
     rb"\[(\d\d/[A-Za-z]{3}/\d{4}:\d\d:\d\d:\d\d [+-]\d{4})\] "
     + _QUOTED + rb" (\d{3}) (?:\d+|-) "
-    + rb'"[^"\\]*(?:\\.[^"\\]*)*" '
+    + rb'"[^"\\]*+(?:\\.[^"\\]*+)*+" '
     + _QUOTED + rb"(?=\s|$)"
 )
 
@@ -204,3 +206,23 @@ class Lines:
             yield from self._stream
         except (OSError, EOFError, zlib.error):
             self.damaged = True
+
+
+def line_number(path: Path, gz: bool, offset: int) -> int | None:
+    """The number (from 1) of the line that starts at byte `offset` of the content.
+
+    Read again only to name a line in a warning; None when the file cannot be read so far.
+    """
+    newlines = 0
+    try:
+        with open_log(path, gz) as stream:
+            remaining = offset
+            while remaining > 0:
+                block = stream.read(min(remaining, 1 << 20))
+                if not block:
+                    return None
+                newlines += block.count(b"\n")
+                remaining -= len(block)
+    except (OSError, EOFError, zlib.error):
+        return None
+    return newlines + 1

@@ -18,12 +18,14 @@ from tintuc.counter_state import (
     CounterState,
     IngestReport,
     baseline_moved_error,
+    check_writable,
     load_state,
     save_state,
 )
-from tintuc.dates import DateError, parse_date
+from tintuc.dates import DateError, build_clock, parse_date
 from tintuc.problems import Explained
 from tintuc.visits import (
+    CLOCK_SKEW,
     BaselineMoved,
     Figures,
     Tally,
@@ -64,13 +66,19 @@ class CounterSettings:
     most_read_count: int = 5
     site_prefix: str = ""  # the path of SITEURL, without its last slash
     article_url: str = "{slug}.html"
+    now: int | None = None  # the build's clock (epoch seconds); None: read it when counting
 
     @classmethod
     def from_mapping(cls, settings: Mapping) -> "CounterSettings":
         """Read the VISITOR_COUNTER_* settings (and SITEURL, ARTICLE_URL) of a Pelican site.
 
         Relative paths are taken from the current folder, where `pelican` and `invoke` run.
+        The build's clock is `NEWS_BUILD_TIME` when set (`tintuc.dates.build_clock`).
         """
+        try:
+            now = int(build_clock(settings.get("NEWS_BUILD_TIME")).timestamp())
+        except DateError as error:
+            raise CounterSettingsError(f"NEWS_BUILD_TIME: {error}.") from None
         logs = settings.get("VISITOR_COUNTER_LOGS") or ()
         if isinstance(logs, str):
             logs = (logs,)
@@ -82,7 +90,7 @@ class CounterSettings:
         state = settings.get("VISITOR_COUNTER_STATE")
         if state is not None and not isinstance(state, str | Path):
             raise CounterSettingsError("VISITOR_COUNTER_STATE phải là đường dẫn một tệp.")
-        total, at = _baseline(settings.get("VISITOR_COUNTER_BASELINE"))
+        total, at = _baseline(settings.get("VISITOR_COUNTER_BASELINE"), now)
         separator = settings.get("VISITOR_COUNTER_THOUSANDS_SEP", ",")
         if not isinstance(separator, str):
             raise CounterSettingsError(
@@ -100,6 +108,7 @@ class CounterSettings:
             most_read_count=_whole(settings, "VISITOR_COUNTER_MOST_READ_COUNT", 5, minimum=0),
             site_prefix=urlsplit(str(settings.get("SITEURL") or "")).path.rstrip("/"),
             article_url=str(settings.get("ARTICLE_URL") or "{slug}.html"),
+            now=now,
         )
 
     def site_path(self, url: str) -> str:
@@ -123,7 +132,7 @@ def _whole(settings: Mapping, name: str, default: int, minimum: int) -> int:
     return value
 
 
-def _baseline(value: object) -> tuple[int, int | None]:
+def _baseline(value: object, now: int) -> tuple[int, int | None]:
     if not value:
         return 0, None
     example = '{"total": 7558632, "as_of": "13/11/2022 21:12"}'
@@ -145,7 +154,14 @@ def _baseline(value: object) -> tuple[int, int | None]:
         moment = parse_date(as_of)
     except DateError as error:
         raise CounterSettingsError(f"VISITOR_COUNTER_BASELINE: {error}") from None
-    return total, int(moment.timestamp())
+    at = int(moment.timestamp())
+    if at > now + CLOCK_SKEW:
+        raise CounterSettingsError(
+            f"VISITOR_COUNTER_BASELINE: “as_of” là {format_moment(at)}, muộn hơn đồng hồ của "
+            f"bản dựng ({format_moment(now)}). Đó phải là lúc bộ đếm cũ dừng, một thời điểm "
+            "đã qua: hãy sửa lại ngày (viết ngày trước tháng, ví dụ 13/11/2022 21:12)."
+        )
+    return total, at
 
 
 # --- Display -------------------------------------------------------------------------------------
@@ -173,6 +189,7 @@ class Snapshot:
     tally: Tally
     report: IngestReport | None  # None when no logs are configured
     state_existed: bool
+    now: int | None = None  # the build's clock the counting used
 
     @property
     def figures(self) -> Figures | None:
@@ -235,6 +252,16 @@ class Snapshot:
                 f"Bộ đếm truy cập: bỏ qua {format_number(report.unreadable_total)} dòng nhật ký "
                 f"không đọc được ({files})."
             )
+        if report.future:
+            path, line, time = report.first_future
+            where = str(path) if line is None else f"{path}:{line}"
+            messages.append(
+                f"Bộ đếm truy cập: bỏ qua {format_number(report.future)} dòng nhật ký ghi thời "
+                f"điểm muộn hơn đồng hồ của bản dựng ({format_moment(self.now)}) quá "
+                f"{CLOCK_SKEW // 3600} giờ, dòng đầu tiên ở {where} ({format_moment(time)}). "
+                "Những dòng này không được đếm. Hãy kiểm tra đồng hồ (NTP) của máy chủ web và "
+                "của máy dựng."
+            )
         if report.damaged:
             files = ", ".join(str(path) for path in report.damaged)
             messages.append(
@@ -249,11 +276,16 @@ class Snapshot:
 def refresh(settings: CounterSettings) -> Snapshot:
     """Load the state, read the new log lines, save the state; raise on a damaged state.
 
-    `CounterStateError` (damaged or foreign state file, baseline that cannot be moved) must
-    stop whoever called: counting on would start again from zero.
+    `CounterStateError` (damaged or foreign state file, baseline that cannot be moved, a
+    state folder that cannot be written) must stop whoever called: counting on would start
+    again from zero, or count what cannot be saved.
     """
+    now = settings.now if settings.now is not None else int(build_clock().timestamp())
+    latest = now + CLOCK_SKEW
+    if settings.state is not None and settings.logs:
+        check_writable(settings.state)
     if settings.state is not None:
-        state, existed = load_state(settings.state)
+        state, existed = load_state(settings.state, latest)
     else:
         state, existed = CounterState(), False
     try:
@@ -267,13 +299,14 @@ def refresh(settings: CounterSettings) -> Snapshot:
             settings.logs,
             article_paths=article_path_pattern(settings.article_url),
             excluded=excluded_prefixes(settings.site_prefix),
+            latest=latest,
         )
         if state.tally.as_of is not None:
             keep = max(VIEW_DAYS_KEPT, settings.most_read_days)
             state.tally.forget_views_before(days_back(vietnam_day(state.tally.as_of), keep)[-1])
     if settings.state is not None and (report is not None or existed):
         save_state(state, settings.state)
-    return Snapshot(settings, state.tally, report, existed)
+    return Snapshot(settings, state.tally, report, existed, now)
 
 
 def show(settings: Mapping, out: TextIO = sys.stdout) -> Snapshot:

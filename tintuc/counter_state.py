@@ -32,9 +32,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from tintuc.accesslog import Lines, expand, gzip_recorded_size, is_gzip, open_log, read_head
+from tintuc.accesslog import (
+    Lines,
+    expand,
+    gzip_recorded_size,
+    is_gzip,
+    line_number,
+    open_log,
+    read_head,
+)
 from tintuc.problems import Explained
-from tintuc.visits import EXCLUDED_PREFIXES, BaselineMoved, Batch, Tally
+from tintuc.visits import CLOCK_SKEW, EXCLUDED_PREFIXES, BaselineMoved, Batch, Tally, vietnam_time
 
 FORMAT = "tintuc-visitor-counter"
 VERSION = 1
@@ -62,6 +70,9 @@ class IngestReport:
     damaged: list[Path] = field(default_factory=list)  # gzip files cut short
     bytes_read: int = 0
     page_requests: int = 0
+    future: int = 0  # lines later than the build's clock allows, ignored
+    # (file, line number or None, time) of the first of them
+    first_future: tuple[Path, int | None, int] | None = None
 
     @property
     def unreadable_total(self) -> int:
@@ -79,12 +90,17 @@ class CounterState:
 
     def ingest(self, patterns: Iterable[str], *,
                article_paths: re.Pattern[bytes] | None = None,
-               excluded: tuple[bytes, ...] = EXCLUDED_PREFIXES) -> IngestReport:
-        """Read the new lines of every log the patterns match, and count them."""
+               excluded: tuple[bytes, ...] = EXCLUDED_PREFIXES,
+               latest: int | None = None) -> IngestReport:
+        """Read the new lines of every log the patterns match, and count them.
+
+        Lines later than `latest` (the build's clock and `CLOCK_SKEW`) are read but never
+        counted; the report says how many and where the first one is.
+        """
         batch = Batch(bytes.fromhex(self.salt), article_paths=article_paths, excluded=excluded)
         report = IngestReport(files=expand(patterns))
         for path in report.files:
-            self._read_file(path, batch, report)
+            self._read_file(path, batch, report, latest)
         report.page_requests = len(batch)
         self.tally.absorb(batch)
         self._forget_old_files()
@@ -104,7 +120,8 @@ class CounterState:
                 best = record
         return best
 
-    def _read_file(self, path: Path, batch: Batch, report: IngestReport) -> None:
+    def _read_file(self, path: Path, batch: Batch, report: IngestReport,
+                   latest: int | None = None) -> None:
         size = path.stat().st_size
         if size == 0:
             return
@@ -128,12 +145,17 @@ class CounterState:
 
         with open_log(path, gz) as stream:
             lines = Lines(stream, start, gz)
-            scan = batch.feed(lines, complete=gz, ignore_until=ignore_until)
+            scan = batch.feed(lines, complete=gz, ignore_until=ignore_until, latest=latest)
         if lines.damaged:
             # What came before the damage is counted and recorded like any line; the file
             # is then left alone (it cannot change), so the warning is given once.
             report.damaged.append(path)
         report.bytes_read += scan.consumed
+        if scan.future:
+            report.future += scan.future
+            if report.first_future is None:
+                offset, time = scan.first_future
+                report.first_future = (path, line_number(path, gz, start + offset), time)
         if scan.unreadable:
             report.unreadable[path] = scan.unreadable
         if record is None:
@@ -183,33 +205,39 @@ class CounterState:
 
     @classmethod
     def from_json(cls, data: object) -> "CounterState":
-        """Check every field; any surprise is a `ValueError` naming the field."""
+        """Check every field; any surprise is a `ValueError` naming the field.
+
+        Counts are never negative and times are moments a log can hold; times the counting
+        derives from *as of* are not later than it.
+        """
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise _Foreign()
         version = data.get("version")
         if version != VERSION:
             raise _NewerVersion(version)
         tally = Tally(
-            settled_until=_optional_int(data, "settled_until"),
-            as_of=_optional_int(data, "as_of"),
+            settled_until=_optional_moment(data, "settled_until"),
+            as_of=_optional_moment(data, "as_of"),
+            # A copy of the setting, which may name any moment: only its type is checked.
             baseline_at=_optional_int(data, "baseline_at"),
             after_baseline=_pair(data.get("after_baseline"), "after_baseline"),
             daily={_day(day, "daily"): _pair(counts, f"daily[{day}]")
                    for day, counts in _mapping(data, "daily").items()},
-            last_visits={_text(digest, "last_visits"): _int(time, "last_visits")
+            last_visits={_text(digest, "last_visits"): _moment(time, "last_visits")
                          for digest, time in _mapping(data, "last_visits").items()},
             pending=[_pending(item) for item in _list(data, "pending")],
-            views={_day(day, "views"): {_text(path, "views"): _int(number, f"views[{day}]")
+            views={_day(day, "views"): {_text(path, "views"): _count(number, f"views[{day}]")
                                          for path, number in _dict(paths, "views").items()}
                    for day, paths in _mapping(data, "views").items()},
         )
+        _check_times(tally)
         files = [_record(item) for item in _list(data, "files")]
         salt = _text(data.get("salt"), "salt")
         try:
             bytes.fromhex(salt)
         except ValueError:
             raise ValueError("salt") from None
-        return cls(tally, files, _optional_int(data, "forgotten_until"), salt)
+        return cls(tally, files, _optional_moment(data, "forgotten_until"), salt)
 
 
 # --- Loading and saving --------------------------------------------------------------------------
@@ -218,8 +246,28 @@ def backup_path(path: Path) -> Path:
     return path.with_name(path.name + ".bak")
 
 
-def load_state(path: Path) -> tuple[CounterState, bool]:
-    """The state kept at `path`, and whether it existed (a new one is empty)."""
+def load_state(path: Path, latest: int | None = None) -> tuple[CounterState, bool]:
+    """The state kept at `path`, and whether it existed (a new one is empty).
+
+    `latest`: the latest *as of* the build's clock allows; a state counted up to a later
+    moment is refused like a damaged one.
+    """
+    state, existed = _read_state(path)
+    as_of = state.tally.as_of
+    if latest is not None and as_of is not None and as_of > latest:
+        raise CounterStateError(
+            f"Tệp trạng thái bộ đếm truy cập {path} ghi lần đếm cuối lúc "
+            f"{vietnam_time(as_of):%d/%m/%Y %H:%M}, muộn hơn đồng hồ của bản dựng "
+            f"({vietnam_time(latest - CLOCK_SKEW):%d/%m/%Y %H:%M}) quá "
+            f"{CLOCK_SKEW // 3600} giờ. Bản dựng dừng lại để “Cập nhật” và “Hôm nay” không bị "
+            "treo ở thời điểm đó. Nếu đồng hồ của máy dựng (hoặc NEWS_BUILD_TIME) sai, hãy sửa "
+            "rồi dựng lại; nếu đồng hồ đúng thì tệp đã bị sửa hoặc hỏng: hãy khôi phục nó từ "
+            f"bản sao lưu ({backup_path(path)}) hoặc từ bộ nhớ đệm (cache) của CI."
+        )
+    return state, existed
+
+
+def _read_state(path: Path) -> tuple[CounterState, bool]:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -253,16 +301,42 @@ def load_state(path: Path) -> tuple[CounterState, bool]:
         ) from None
 
 
+def check_writable(path: Path) -> None:
+    """Stop now, before any counting, when the state could not be saved at `path`."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, probe = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".probe",
+                                         dir=path.parent)
+        os.close(handle)
+        os.unlink(probe)
+    except OSError as error:
+        raise _unwritable(path, error, before=True) from None
+
+
 def save_state(state: CounterState, path: Path) -> None:
     """Replace the file atomically: readers see the old version or the new, never a mix."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     data = json.dumps(state.to_json(), ensure_ascii=True, separators=(",", ":")).encode()
-    if path.exists():
-        previous = path.read_bytes()
-        if previous == data:
-            return  # a build that read nothing new keeps the backup one version behind
-        _write_atomically(backup_path(path), previous)
-    _write_atomically(path, data)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.exists():
+            previous = path.read_bytes()
+            if previous == data:
+                return  # a build that read nothing new keeps the backup one version behind
+            _write_atomically(backup_path(path), previous)
+        _write_atomically(path, data)
+    except OSError as error:
+        raise _unwritable(path, error, before=False) from None
+
+
+def _unwritable(path: Path, error: OSError, *, before: bool) -> CounterStateError:
+    reason = error.strerror or str(error)
+    outcome = ("Bản dựng dừng lại trước khi đếm: chưa có gì thay đổi." if before else
+               "Tệp cũ vẫn nguyên; lần dựng sau sẽ đếm lại đúng những dòng này.")
+    return CounterStateError(
+        f"Không ghi được tệp trạng thái bộ đếm truy cập {path} vào thư mục {path.parent} "
+        f"({reason}). {outcome} Hãy tạo thư mục đó và cho người chạy bản dựng quyền ghi vào "
+        "nó (hoặc sửa VISITOR_COUNTER_STATE cho đúng), rồi dựng lại."
+    )
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
@@ -312,11 +386,21 @@ class _NewerVersion(Exception):
         self.version = version
 
 
+class _Invalid(ValueError):
+    """A field of the right type whose value cannot be right; `reason` is Vietnamese."""
+
+    def __init__(self, name: str, reason: str) -> None:
+        super().__init__(name)
+        self.reason = reason
+
+
 def _detail(error: Exception) -> str:
     if isinstance(error, json.JSONDecodeError):
         return f"JSON sai ở dòng {error.lineno}, cột {error.colno}"
     if isinstance(error, UnicodeDecodeError):
         return "không phải văn bản UTF-8"
+    if isinstance(error, _Invalid):
+        return f"trường “{error}” {error.reason}"
     return f"trường “{error}” sai kiểu hoặc thiếu"
 
 
@@ -326,9 +410,39 @@ def _int(value: object, name: str) -> int:
     return value
 
 
+def _count(value: object, name: str) -> int:
+    if _int(value, name) < 0:
+        raise _Invalid(name, f"có số âm ({value})")
+    return value
+
+
+def _moment(value: object, name: str) -> int:
+    # Log times are packed into 32 bits (tintuc.accesslog); anything else was never written.
+    if not 0 <= _int(value, name) < 1 << 32:
+        raise _Invalid(name, f"có thời điểm không thể có ({value})")
+    return value
+
+
 def _optional_int(data: dict, name: str) -> int | None:
     value = data.get(name)
     return None if value is None else _int(value, name)
+
+
+def _optional_moment(data: dict, name: str) -> int | None:
+    value = data.get(name)
+    return None if value is None else _moment(value, name)
+
+
+def _check_times(tally: Tally) -> None:
+    """Everything counted is at or before *as of*, the newest page request counted."""
+    latest = tally.as_of if tally.as_of is not None else -1
+    later = [name for name, times in (
+        ("settled_until", [] if tally.settled_until is None else [tally.settled_until]),
+        ("pending", [time for time, _, _ in tally.pending]),
+        ("last_visits", tally.last_visits.values()),
+    ) if any(time > latest for time in times)]
+    if later:
+        raise _Invalid(later[0], "muộn hơn “as_of”, lần đếm cuối")
 
 
 def _text(value: object, name: str) -> str:
@@ -365,13 +479,13 @@ def _list(data: dict, name: str) -> list:
 def _pair(value: object, name: str) -> list[int]:
     if not isinstance(value, list) or len(value) != 2:
         raise ValueError(name)
-    return [_int(value[0], name), _int(value[1], name)]
+    return [_count(value[0], name), _count(value[1], name)]
 
 
 def _pending(item: object) -> tuple[int, str, bool]:
     if not isinstance(item, list) or len(item) != 3 or item[2] not in (0, 1):
         raise ValueError("pending")
-    return _int(item[0], "pending"), _text(item[1], "pending"), bool(item[2])
+    return _moment(item[0], "pending"), _text(item[1], "pending"), bool(item[2])
 
 
 def _record(item: object) -> FileRecord:
@@ -379,8 +493,8 @@ def _record(item: object) -> FileRecord:
     gz_size = item.get("gz_size")
     return FileRecord(
         head=_text(item.get("head"), "files.head"),
-        head_len=_int(item.get("head_len"), "files.head_len"),
-        offset=_int(item.get("offset"), "files.offset"),
-        gz_size=None if gz_size is None else _int(gz_size, "files.gz_size"),
-        newest=_optional_int(item, "newest"),
+        head_len=_count(item.get("head_len"), "files.head_len"),
+        offset=_count(item.get("offset"), "files.offset"),
+        gz_size=None if gz_size is None else _count(gz_size, "files.gz_size"),
+        newest=_optional_moment(item, "newest"),
     )

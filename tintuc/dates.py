@@ -74,6 +74,19 @@ def parse_date(value: str) -> datetime:
     return moment
 
 
+def build_clock(value: str | None = None) -> datetime:
+    """The build's current time, in Vietnam time: `value` when given, else the real clock.
+
+    `value` is the `NEWS_BUILD_TIME` setting, in the forms of `parse_date`: it pins what
+    "now" means to a build (tests, a rebuild of a past day), so nothing reads the clock twice.
+    """
+    if value is None:
+        return datetime.now(VIETNAM)
+    if not isinstance(value, str):
+        raise DateError(f"không đọc được ngày “{value!r}”: hãy viết theo dạng {EXAMPLES}")
+    return in_vietnam(parse_date(value))
+
+
 def _zone(offset: str | None):
     if not offset:
         return VIETNAM

@@ -24,9 +24,8 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from urllib.parse import unquote
 
-from crawlerdetect import CrawlerDetect
-
 from tintuc.accesslog import LINE, Timestamps
+from tintuc.crawlers import is_crawler, judged_text
 from tintuc.dates import VIETNAM
 
 VISIT_WINDOW = 30 * 60
@@ -34,6 +33,11 @@ ONLINE_WINDOW = 5 * 60
 # How long page requests stay raw (pending) after the newest one: lines later than this are
 # counted by an approximate rule (see `Tally.absorb`).
 SETTLE_DELAY = 30 * 60
+# A line later than the build's clock by more than this is ignored (and told): a server cannot
+# log a request from the future, so its clock or the log is wrong, and one such line would
+# hold "Cập nhật" and "Hôm nay" on its day. Servers and CI keep time by NTP, within a second;
+# an hour is far more than honest skew, and at worst lets the figures run an hour ahead.
+CLOCK_SKEW = 60 * 60
 EXCLUDED_PREFIXES = (b"/pagefind/", b"/theme/", b"/images/")
 
 # A page request is packed as (time << 32 | client) into one integer.
@@ -79,23 +83,25 @@ def is_page_request(method: bytes, target: bytes, status: int,
 
 
 class BotDetector:
-    """Crawler verdicts from the `crawlerdetect` patterns, once per distinct User-Agent.
+    """Crawler verdicts (`tintuc.crawlers`), once per distinct judged text.
 
-    Its regular expression is large (about 0.1 ms a check); a log has many lines and few
-    distinct User-Agents, so each one is judged once.
+    A log has many lines and few distinct User-Agents, so each one is judged once; the memory
+    of verdicts is emptied when it grows large, so a log of distinct User-Agents cannot fill it.
     """
 
+    LIMIT = 100_000
+
     def __init__(self) -> None:
-        self._detector = CrawlerDetect()
-        self._verdicts: dict[bytes, bool] = {}
+        self._verdicts: dict[str, bool] = {}
 
     def __call__(self, user_agent: bytes) -> bool:
-        try:
-            return self._verdicts[user_agent]
-        except KeyError:
-            text = user_agent.decode("utf-8", "replace")
-            verdict = self._verdicts[user_agent] = self._detector.is_crawler(text)
-            return verdict
+        text = judged_text(user_agent)
+        verdict = self._verdicts.get(text)
+        if verdict is None:
+            if len(self._verdicts) >= self.LIMIT:
+                self._verdicts.clear()
+            verdict = self._verdicts[text] = is_crawler(text)
+        return verdict
 
 
 def article_path_pattern(article_url: str) -> re.Pattern[bytes]:
@@ -140,7 +146,19 @@ class Scan:
 
     consumed: int = 0  # bytes fully dealt with; the next run starts there
     unreadable: int = 0
-    newest: int | None = None  # newest time of any readable line
+    newest: int | None = None  # newest time of any readable line not from the future
+    future: int = 0  # lines later than `latest`, ignored
+    first_future: tuple[int, int] | None = None  # (byte offset in the run, time) of the first
+
+
+# A client is known by its address and User-Agent; past this length the User-Agent is known by
+# a digest, so a log of megabyte User-Agents does not keep megabytes per client in memory.
+LONG_AGENT = 1024
+
+
+def _long_agent_key(ip: bytes, user_agent: bytes) -> tuple:
+    # Three items: never equal to the (address, User-Agent) pair of a short one.
+    return ip, hashlib.blake2b(user_agent, digest_size=16).digest(), None
 
 
 class Batch:
@@ -157,7 +175,7 @@ class Batch:
         self._excluded = excluded
         self._is_bot = BotDetector()
         self._timestamps = Timestamps()
-        self._clients: dict[tuple[bytes, bytes], int] = {}
+        self._clients: dict[tuple, int] = {}
         self._by_digest: dict[str, int] = {}
         self.digests: list[str] = []
         self.bots: list[bool] = []
@@ -178,15 +196,15 @@ class Batch:
             self.bots.append(bot)
         return index
 
-    def _new_client(self, ip: bytes, user_agent: bytes) -> int:
+    def _new_client(self, key: tuple, ip: bytes, user_agent: bytes) -> int:
         digest = hashlib.blake2b(ip + b"\x00" + user_agent, digest_size=8,
                                  key=self._salt).hexdigest()
         index = self.client(digest, self._is_bot(user_agent))
-        self._clients[(ip, user_agent)] = index
+        self._clients[key] = index
         return index
 
     def feed(self, lines: Iterable[bytes], *, complete: bool,
-             ignore_until: int | None = None) -> Scan:
+             ignore_until: int | None = None, latest: int | None = None) -> Scan:
         """Read lines; a last line without newline is kept for later unless `complete`.
 
         A plain file may be read while a line is half written (or half copied by rsync):
@@ -194,6 +212,8 @@ class Batch:
         read next time. A gzip file never grows, so everything in it is consumed.
         `ignore_until`: lines at or before this time are read but not counted (they may have
         been counted from a file the state no longer remembers).
+        `latest`: lines after this time (the build's clock and `CLOCK_SKEW`) are read, not
+        counted, and reported in `Scan.future`.
         """
         # The loop body runs once per log line: everything it touches is a local name.
         match = LINE.match
@@ -206,9 +226,11 @@ class Batch:
         views = self.views
         view_count = views.get
         excluded = self._excluded
-        consumed = unreadable = 0
+        consumed = unreadable = future = 0
+        first_future = None
         newest = -1
         floor = -1 if ignore_until is None else ignore_until
+        ceiling = 1 << 62 if latest is None else latest
         for line in lines:
             found = match(line)
             if found is None:
@@ -225,6 +247,11 @@ class Batch:
                 if time is None:
                     unreadable += 1
                     continue
+            if time > ceiling:
+                future += 1
+                if first_future is None:
+                    first_future = (consumed - len(line), time)
+                continue
             if time > newest:
                 newest = time
             if time <= floor or (status != b"200" and status != b"304"):
@@ -234,14 +261,15 @@ class Batch:
             path = page_path(request[4:].split(b" ", 1)[0], excluded)
             if path is None:
                 continue
-            index = client_of((ip, agent))
+            key = (ip, agent) if len(agent) <= LONG_AGENT else _long_agent_key(ip, agent)
+            index = client_of(key)
             if index is None:
-                index = new_client(ip, agent)
+                index = new_client(key, ip, agent)
             add(time << 32 | index)
             if not bots[index]:
-                key = (time // 3600, path)
-                views[key] = view_count(key, 0) + 1
-        return Scan(consumed, unreadable, newest if newest >= 0 else None)
+                hour_path = (time // 3600, path)
+                views[hour_path] = view_count(hour_path, 0) + 1
+        return Scan(consumed, unreadable, newest if newest >= 0 else None, future, first_future)
 
     def article_views(self) -> dict[str, Counter[str]]:
         """Vietnamese day → article path → views, from the non-bot page requests."""

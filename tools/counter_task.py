@@ -9,7 +9,10 @@ from tintuc.problems import Explained
 
 @task(help={"settings": "settings file (publishconf.py: the production logs and state)"})
 def counter(c, settings="publishconf.py"):
-    """Ingest the access logs; print the six figures and the last 30 days."""
+    """Ingest the access logs; print the six figures and the last 30 days.
+
+    The clock is the settings file's NEWS_BUILD_TIME when it sets one, as in a build.
+    """
     try:
         show(read_settings_file(settings))
     except Explained as error:

@@ -13,7 +13,8 @@ def update_counter(generators) -> None:
     """Bring the counter up to date and publish `visitor_counter` and `most_read`.
 
     A damaged state file or a wrong setting raises: the build must stop rather than show
-    figures counted again from zero.
+    figures counted again from zero. "Now" is the build's clock: `NEWS_BUILD_TIME` when the
+    settings pin it (`tintuc.dates.build_clock`, read with the other settings).
     """
     # All generators hold the same context dictionary, so one assignment reaches every page.
     context = generators[0].context
