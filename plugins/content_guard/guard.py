@@ -42,9 +42,12 @@ def _static_problem(root: str, static) -> Problem | None:
         return Problem(shown, 1, "outside-content", "tệp này nằm ngoài thư mục nội dung nên "
                        "không được đăng", "chép tệp vào content/images rồi liên kết tới bản "
                        "chép đó", ERROR)
-    if paths.contained(static.save_as.replace(os.sep, "/")) is None:
+    # Not `static.save_as`: reading it pins the file where it is, and an `{attach}` link could
+    # no longer move it beside its article (which keeps it inside the output anyway).
+    save_as = static.get_url_setting("save_as")
+    if paths.contained(save_as.replace(os.sep, "/")) is None:
         return Problem(shown, 1, "outside-output", f"tệp sẽ được chép ra ngoài thư mục kết quả "
-                       f"({static.save_as})", "đặt tệp trong content/images", ERROR)
+                       f"({save_as})", "đặt tệp trong content/images", ERROR)
     # Pelican also lists files that links name but that do not exist: nothing to read there.
     if active_content.is_checked(source) and os.path.isfile(source):
         findings = active_content.findings_for(source, Path(source).read_bytes())

@@ -18,6 +18,7 @@ import traceback
 from dataclasses import dataclass
 
 from markupsafe import Markup
+from pelican.contents import Content
 from pelican.paginator import Paginator
 from pelican.plugins import signals
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
@@ -26,7 +27,7 @@ from pelican.writers import FileOverwriteFailedError, Writer
 from tintuc import fresh_output as output
 from tintuc.problems import Explained
 
-from .render_cache import RenderCache
+from .render_cache import MAIN_DOCUMENTS, RenderCache
 
 logger = logging.getLogger(__name__)
 
@@ -224,9 +225,25 @@ class PageWriter(Writer):
         text = self.cache.load(job.key) if job.key else None
         self._finish(job, self._render(job) if text is None else text, live)
 
+    @staticmethod
+    def _resolve_links(jobs: list[PageJob]) -> None:
+        """Pelican resolves a document's `{static}`, `{attach}` and `{filename}` links when its
+        text is first read, and an `{attach}` link then moves the file beside the document.
+        That must happen in this process, in the order the pages are written, before any page
+        is rendered in another process, where the move would be lost."""
+        for job in jobs:
+            for name in MAIN_DOCUMENTS:
+                document = job.values.get(name)
+                if isinstance(document, Content):
+                    if job.values.get("localsiteurl"):
+                        job.context["localsiteurl"] = job.values["localsiteurl"]
+                    document.content  # noqa: B018  (read for what reading does)
+                    document.summary  # noqa: B018
+
     def _write(self, jobs: list[PageJob], workers: int) -> None:
         if not jobs:
             return
+        self._resolve_links(jobs)
         live = self._live(jobs[0])
         moved = len(jobs)
         jobs = self._move_back_unchanged(jobs)
