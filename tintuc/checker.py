@@ -139,8 +139,7 @@ def run_check(content_dir, settings, *, only: Iterable | None = None) -> CheckRe
     sources, stray, uploads = _collect(root, settings, {Path(path) for path, _ in refused})
     wanted = _selection(root, only)
     reported = [source for source in sources if wanted(source.path)]
-    problems = [_stray_file_problem(path) for path in stray if wanted(path)]
-    problems += [paths.symlink_problem(display_path(path), reason)
+    problems = [paths.symlink_problem(display_path(path), reason)
                  for path, reason in refused if wanted(Path(path))]
     problems += [problem for path in uploads if wanted(path)
                  for problem in upload_problems(path, display_path(path))]
@@ -153,6 +152,10 @@ def run_check(content_dir, settings, *, only: Iterable | None = None) -> CheckRe
         source.document = read_source(data, source.shown, required=required,
                                       folder=posixpath.dirname(source.relative))
         source.data = data if id(source) in reported_ids else b""
+    # A file an article links with `{static}`/`{attach}` is published, wherever it lies.
+    linked = _linked_files(sources)
+    problems += [_stray_file_problem(path) for path in stray
+                 if wanted(path) and path.relative_to(root).as_posix() not in linked]
     for source in reported:
         problems.extend(_check_one(source, root, settings, listing))
         source.data = b""  # 10,000 articles are tens of megabytes: keep only their headers
@@ -162,6 +165,17 @@ def run_check(content_dir, settings, *, only: Iterable | None = None) -> CheckRe
                     if problem.path in reported_paths)
     problems.sort(key=lambda problem: (problem.path, problem.line, problem.level != ERROR))
     return CheckResult(problems, len(reported))
+
+
+def _linked_files(sources: list[Source]) -> set[str]:
+    found = set()
+    for source in sources:
+        folder = posixpath.dirname(source.relative)
+        for _line, _what, target in paths.copying_links(source.document.body):
+            relative = paths.link_target(folder, target)
+            if relative:
+                found.add(relative)
+    return found
 
 
 def _selection(root: Path, only: Iterable | None):

@@ -7,7 +7,7 @@ and stops it before any page is written; errors while writing stop it at the end
 
 from pelican import signals
 
-from .guard import check_before_writing, check_plugins, start_counting
+from .guard import check_before_writing, check_pelican_version, check_plugins, start_counting
 
 
 def register():
@@ -15,4 +15,5 @@ def register():
     # so errors other plugins log there (redirects, the search index) count too.
     signals.initialized.connect(start_counting)
     signals.initialized.connect(check_plugins)
+    signals.initialized.connect(check_pelican_version)
     signals.all_generators_finalized.connect(check_before_writing)

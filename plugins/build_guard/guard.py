@@ -5,6 +5,9 @@ import logging
 from pelican import signals
 
 from tintuc.problems import Explained
+from tintuc_plugins import pelican_compat
+
+logger = logging.getLogger(__name__)
 
 
 class BuildFailed(Explained):
@@ -21,10 +24,8 @@ class ErrorCounter(logging.Handler):
 
 
 def _is_told_already(error: BaseException) -> bool:
-    # Pelican's `--fatal` raises this bare RuntimeError after logging the real message.
-    return isinstance(error, Explained) or (
-        type(error) is RuntimeError and str(error) == "Warning or error encountered"
-    )
+    # Pelican's `--fatal` raises a bare RuntimeError after logging the real message.
+    return isinstance(error, Explained) or pelican_compat.is_fatal_stop(error)
 
 
 def _without_traceback(record: logging.LogRecord) -> bool:
@@ -50,6 +51,12 @@ def start_counting(pelican) -> None:
     # Every plugin has registered by now: connected again, this check runs after all of them.
     signals.finalized.disconnect(check_after_writing)
     signals.finalized.connect(check_after_writing)
+
+
+def check_pelican_version(pelican) -> None:
+    warning = pelican_compat.untested_version()
+    if warning:
+        logger.warning("%s", warning)
 
 
 def check_plugins(pelican) -> None:

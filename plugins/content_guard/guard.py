@@ -7,6 +7,7 @@ from pathlib import Path
 from tintuc import active_content, paths
 from tintuc.files import display_path
 from tintuc.problems import ERROR, Explained, Problem
+from tintuc_plugins import pelican_compat
 
 logger = logging.getLogger(__name__)
 
@@ -42,9 +43,9 @@ def _static_problem(root: str, static) -> Problem | None:
         return Problem(shown, 1, "outside-content", "tệp này nằm ngoài thư mục nội dung nên "
                        "không được đăng", "chép tệp vào content/images rồi liên kết tới bản "
                        "chép đó", ERROR)
-    # Not `static.save_as`: reading it pins the file where it is, and an `{attach}` link could
-    # no longer move it beside its article (which keeps it inside the output anyway).
-    save_as = static.get_url_setting("save_as")
+    # Where it is planned to go: an `{attach}` link may still move it beside its article
+    # (which keeps it inside the output anyway).
+    save_as, _url = pelican_compat.planned_location(static)
     if paths.contained(save_as.replace(os.sep, "/")) is None:
         return Problem(shown, 1, "outside-output", f"tệp sẽ được chép ra ngoài thư mục kết quả "
                        f"({save_as})", "đặt tệp trong content/images", ERROR)

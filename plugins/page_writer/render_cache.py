@@ -29,6 +29,7 @@ from tintuc.fingerprint import (
     files_digest,
     template_reads,
 )
+from tintuc_plugins import pelican_compat
 
 from .page_store import PageStore
 
@@ -40,8 +41,6 @@ _PLAIN = frozenset({bool, int, float, type(None)})
 # articles, by their own digests). Anywhere else a document counts by its own digest, which
 # names those it lists only by reference: a listing shows an article, not its neighbours.
 MAIN_DOCUMENTS = frozenset({"article", "page"})
-# Attributes that are not the document's own: the whole site's settings and context.
-_NOT_OWN = frozenset({"settings", "_context", "metadata"})
 
 
 def _reference(content: Content) -> bytes:
@@ -74,7 +73,7 @@ class ContentDigests:
         of = fingerprinter.of
         pointed: list[Content] = []
         for name, value in sorted(vars(content).items()):
-            if name in _NOT_OWN:
+            if name in pelican_compat.SITE_ATTRIBUTES:
                 continue
             parts.append(name.encode())
             kind = type(value)

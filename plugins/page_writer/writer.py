@@ -19,13 +19,13 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 from pelican.contents import Content
-from pelican.paginator import Paginator
 from pelican.plugins import signals
-from pelican.utils import get_relative_path, path_to_url, sanitised_join
-from pelican.writers import FileOverwriteFailedError, Writer
+from pelican.utils import sanitised_join
+from pelican.writers import Writer
 
 from tintuc import fresh_output as output
 from tintuc.problems import Explained
+from tintuc_plugins import pelican_compat
 
 from .render_cache import MAIN_DOCUMENTS, RenderCache
 
@@ -104,49 +104,22 @@ class PageWriter(Writer):
             return
         jobs = [self._job(save_as, template, context, values, override_output, relative_urls,
                           sliced)
-                for save_as, values, sliced in self._pages(name, url, template_name, paginated,
-                                                           kwargs)]
+                for save_as, values, sliced in pelican_compat.pages_of(
+                    self.settings, name, url, template_name, paginated, kwargs, relative_urls)]
         if self.deferring:
             self.pending.extend(jobs)
         else:
             self._write(jobs, workers=1)
 
-    def _pages(self, name, url, template_name, paginated, kwargs):
-        """(save_as, the page's own values, the names of the lists it shows a slice of) of
-        each page a `write_file` call makes."""
-        if paginated is None:
-            paginated = {key: value for key, value in kwargs.items()
-                         if key in ("articles", "dates")}
-        paginated_templates = self.settings["PAGINATED_TEMPLATES"]
-        if not paginated or template_name not in paginated_templates:
-            yield name, dict(kwargs), frozenset()
-            return
-        per_page = paginated_templates[template_name] or self.settings["DEFAULT_PAGINATION"]
-        paginators = {key: Paginator(name, url, value, self.settings, per_page)
-                      for key, value in paginated.items()}
-        count = next(iter(paginators.values())).num_pages
-        for index in range(count):
-            values = dict(kwargs)
-            for key, paginator in paginators.items():
-                page = paginator.page(index + 1)
-                values[f"{key}_paginator"] = paginator
-                values[f"{key}_page"] = page
-                values[f"{key}_previous_page"] = paginator.page(index) if index else None
-                values[f"{key}_next_page"] = \
-                    paginator.page(index + 2) if index + 1 < count else None
-            yield page.save_as, values, frozenset(paginated)
-
     def _job(self, save_as, template, context, values, override, relative_urls,
              sliced: frozenset[str]) -> PageJob:
-        values["output_file"] = save_as
-        path = self._claim(sanitised_join(self.output_path, save_as), override)
+        path = pelican_compat.claim_output(self, sanitised_join(self.output_path, save_as),
+                                           override) or os.devnull
         job = PageJob(path, template, context, values)
         if relative_urls:
             # Links then depend on the page's depth, read through the shared context by
             # each document: such a page is rendered in full every time, its live blocks
             # included (the theme includes them itself when `live_block` is not there).
-            relative = path_to_url(get_relative_path(save_as))
-            values["SITEURL"] = values["localsiteurl"] = relative
             return job
         values["live_block"] = self._live_function
         if path == os.devnull:
@@ -157,21 +130,6 @@ class PageWriter(Writer):
         if job.key:
             self.keys.add(job.key)
         return job
-
-    def _claim(self, path: str, override: bool) -> str:
-        """Pelican's rule for two writes of one file: the second fails, unless exactly one of
-        them says it overrides; then that one is kept."""
-        if path in self._overridden_files:
-            if override:
-                raise FileOverwriteFailedError(f'"{path}" được ghi đè lần thứ hai')
-            return os.devnull
-        if path in self._written_files and not override:
-            raise FileOverwriteFailedError(
-                f'"{path}" đã được ghi trong bản dựng này (hai trang cùng một đường dẫn)')
-        if override:
-            self._overridden_files.add(path)
-        self._written_files.add(path)
-        return path
 
     # --- The live blocks -----------------------------------------------------------------------
 
@@ -196,13 +154,7 @@ class PageWriter(Writer):
     # --- Rendering and writing -----------------------------------------------------------------
 
     def _render(self, job: PageJob) -> str:
-        local = job.context.copy()
-        local["localsiteurl"] = local.get("localsiteurl")
-        local.update(job.values)
-        if local["localsiteurl"]:
-            # As Pelican does: documents resolve their links against the page being written.
-            job.context["localsiteurl"] = local["localsiteurl"]
-        text = job.template.render(local)
+        text = job.template.render(pelican_compat.page_context(job.context, job.values))
         if job.key:
             self.cache.store(job.key, text)
         return text
@@ -235,8 +187,7 @@ class PageWriter(Writer):
             for name in MAIN_DOCUMENTS:
                 document = job.values.get(name)
                 if isinstance(document, Content):
-                    if job.values.get("localsiteurl"):
-                        job.context["localsiteurl"] = job.values["localsiteurl"]
+                    pelican_compat.page_context(job.context, job.values)
                     document.content  # noqa: B018  (read for what reading does)
                     document.summary  # noqa: B018
 

@@ -17,6 +17,7 @@ from tintuc.frontmatter import ARTICLE_REQUIRED, PAGE_REQUIRED
 from tintuc.problems import ContentError
 from tintuc.reading import ReadCache, ReadOptions, ReadResult, digest_of, read_article, read_many
 from tintuc.text import slugify
+from tintuc_plugins import pelican_compat
 
 logger = logging.getLogger(__name__)
 
@@ -190,6 +191,19 @@ def _site_path(reference: str) -> str:
     while reference.startswith("../"):
         reference = reference[3:]
     return reference.lstrip("/")
+
+
+def publish_lead_links(generator) -> None:
+    """Files linked from a lead (`{static}`, `{attach}`) are published like those of a body.
+    Pelican collects the links of the body only, and the reader takes the lead out of it."""
+    lists = ("articles", "translations", "hidden_articles", "hidden_translations", "drafts",
+             "drafts_translations", "pages", "hidden_pages", "draft_pages")
+    for name in lists:
+        for document in getattr(generator, name, None) or ():
+            lead = document.metadata.get("summary")
+            if lead and ("static" in lead or "attach" in lead):
+                pelican_compat.publish_linked_files(
+                    generator.context, pelican_compat.static_links_in(document, lead))
 
 
 def add_reader(readers) -> None:

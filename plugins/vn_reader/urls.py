@@ -10,6 +10,7 @@ import logging
 
 from tintuc.paths import reserved_outputs, reserved_slug_problem, takes_reserved
 from tintuc.problems import Problem
+from tintuc_plugins import pelican_compat
 
 from .reader import display_path
 
@@ -62,11 +63,8 @@ def unique_slugs(documents, reserved=(frozenset(), frozenset())) -> None:
 
 
 def freeze_urls(documents) -> None:
-    """Compute each URL once: Pelican rebuilds it from the metadata on every access, and a
-    page of lists asks for dozens. `override_url`/`override_save_as` are Pelican's own hooks."""
     for document in documents:
-        document.override_url = document.url
-        document.override_save_as = document.save_as
+        pelican_compat.fix_location(document)
 
 
 def settle_articles(generator) -> None:
