@@ -18,11 +18,12 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import unquote
 
 from tintuc import active_content, paths
-from tintuc.dates import format_day, in_vietnam
+from tintuc.dates import build_clock, format_dateline, format_day, in_vietnam
 from tintuc.files import MARKDOWN_EXTENSIONS, display_path
 from tintuc.frontmatter import (
     ARTICLE_REQUIRED,
@@ -33,6 +34,7 @@ from tintuc.frontmatter import (
 )
 from tintuc.legacy_import import strip_prefix, url_path
 from tintuc.problems import ERROR, WARNING, Problem
+from tintuc.publication import SCHEDULED, status_at
 from tintuc.text import fold, nfc, slugify
 
 # The extensions the site's Markdown reader takes (plugins/vn_reader/reader.py); Pelican
@@ -110,6 +112,8 @@ class Source:
 class CheckResult:
     problems: list[Problem] = field(default_factory=list)
     files_checked: int = 0
+    # Articles dated after the build's clock: (file, when it will appear).
+    scheduled: list[tuple[str, datetime]] = field(default_factory=list)
 
     @property
     def errors(self) -> int:
@@ -164,7 +168,21 @@ def run_check(content_dir, settings, *, only: Iterable | None = None) -> CheckRe
                     + _legacy_url_problems(sources, settings)
                     if problem.path in reported_paths)
     problems.sort(key=lambda problem: (problem.path, problem.line, problem.level != ERROR))
-    return CheckResult(problems, len(reported))
+    return CheckResult(problems, len(reported), _scheduled(reported, settings))
+
+
+def _scheduled(sources: list[Source], settings) -> list[tuple[str, datetime]]:
+    clock = build_clock(setting(settings, "NEWS_BUILD_TIME"))
+    found = []
+    for source in sources:
+        document = source.document
+        if source.is_page or document.has_errors:
+            continue
+        _status, why = status_at(document.get("status", "published"), document.get("date"),
+                                 document.get("expires"), clock)
+        if why == SCHEDULED:
+            found.append((source.shown, document.get("date")))
+    return sorted(found, key=lambda pair: (pair[1], pair[0]))
 
 
 def _linked_files(sources: list[Source]) -> set[str]:
@@ -278,6 +296,7 @@ def _check_one(source: Source, root: Path, settings, listing: "_Listing") -> lis
                               "rút gọn đoạn tóm tắt còn hai, ba câu"))
     if not source.is_page:
         problems.extend(_category_problems(source, settings))
+        problems.extend(_expiry_problems(source))
     problems.extend(_reserved_slug_problems(source, settings))
     problems.extend(_featured_image_problems(source, root, settings, listing))
     problems.extend(_body_problems(source, root, listing))
@@ -335,6 +354,16 @@ def _legacy_text(text: str) -> tuple[int, str, str, str] | None:
             sample = text[line_start:line_start + 40].split("\n")[0].strip()
             return line, sample, looks_like, hint
     return None
+
+
+def _expiry_problems(source: Source) -> list[Problem]:
+    date, expires = source.document.get("date"), source.document.get("expires")
+    if date is None or expires is None or expires > date:
+        return []
+    return [_warn(source, "expires", "expires-before-date",
+                  f"“{_LABEL['expires']}” ({format_dateline(expires)}) không sau “"
+                  f"{_LABEL['date']}” ({format_dateline(date)}): bài sẽ không hiện ở danh sách "
+                  "nào", "sửa ngày hết hạn cho sau ngày đăng, hoặc xóa dòng này")]
 
 
 def _reserved_slug_problems(source: Source, settings) -> list[Problem]:
@@ -744,6 +773,8 @@ def report_text(result: CheckResult, fixed: list[Fixed] = ()) -> str:
     lines = [f"Đã chuyển sang Unicode dựng sẵn (NFC): {item.path} (bản gốc: {item.backup})"
              for item in fixed]
     lines += [str(problem) for problem in result.problems]
+    lines += [f"Hẹn giờ: {path} sẽ được đăng lúc {format_dateline(when)} (ở lần dựng trang đầu "
+              "tiên sau giờ đó)" for path, when in result.scheduled]
     verdict = ("có lỗi: trang sẽ không dựng được cho tới khi sửa xong" if result.errors
                else "không có lỗi")
     lines.append(f"Đã kiểm tra {result.files_checked} tệp: {result.summary()} ({verdict}).")
@@ -758,4 +789,5 @@ def report_json(result: CheckResult, fixed: list[Fixed] = ()) -> dict:
         "warnings": result.warnings,
         "fixed": [{"path": item.path, "backup": item.backup} for item in fixed],
         "problems": [problem.as_dict() for problem in result.problems],
+        "scheduled": [{"path": path, "at": when.isoformat()} for path, when in result.scheduled],
     }

@@ -41,6 +41,8 @@ KEYS = (
     Key("status", "Trạng thái", ("Trạng thái", "Status"), kind="status"),
     Key("featured", "Nổi bật", ("Nổi bật", "Featured"), kind="yes_no"),
     Key("legacy_urls", "Đường dẫn cũ", ("Đường dẫn cũ", "Legacy_url"), kind="old_addresses"),
+    Key("expires", "Hết hạn", ("Hết hạn", "Expires"), kind="date"),
+    Key("topic", "Sự kiện", ("Sự kiện", "Dòng sự kiện", "Topic"), kind="name"),
     # Pelican's own keys that have a use here beyond the contract's table.
     Key("lang", "Ngôn ngữ", ("Ngôn ngữ", "Lang"), kind="language"),
     Key("template", "Mẫu trang", ("Mẫu trang", "Template"), kind="template"),

@@ -12,9 +12,11 @@ from pathlib import Path
 from pelican.readers import BaseReader
 from pelican.urlwrappers import Author, Category, Tag
 
+from tintuc.dates import build_clock
 from tintuc.files import MARKDOWN_EXTENSIONS, display_path
 from tintuc.frontmatter import ARTICLE_REQUIRED, PAGE_REQUIRED
 from tintuc.problems import ContentError
+from tintuc.publication import EXPIRED, SCHEDULED, status_at
 from tintuc.reading import ReadCache, ReadOptions, ReadResult, digest_of, read_article, read_many
 from tintuc.text import slugify
 from tintuc_plugins import pelican_compat
@@ -70,6 +72,7 @@ class ReadingSession:
         self.results: dict[str, ReadResult] = {}
         self.sources: set[str] = set()
         self.read_count = 0  # files actually read this build (the rest came from the cache)
+        self.clock = build_clock(settings.get("NEWS_BUILD_TIME"))
 
     def prepare(self, generator, paths_setting: str, excludes_setting: str) -> None:
         settings = generator.settings
@@ -180,7 +183,13 @@ class NewsMarkdownReader(BaseReader):
             metadata["image"] = _site_path(metadata["image"])
         metadata.setdefault("featured", False)
         metadata.setdefault("legacy_urls", [])
-        metadata.setdefault("status", "published")
+        # Scheduled and expired articles: by the build's clock, read once per build.
+        metadata["status"], why = status_at(metadata.get("status", "published"),
+                                            metadata.get("date"), metadata.get("expires"),
+                                            _session.clock if _session else
+                                            build_clock(settings.get("NEWS_BUILD_TIME")))
+        metadata["scheduled"] = why == SCHEDULED
+        metadata["expired"] = why == EXPIRED
         return metadata
 
 
