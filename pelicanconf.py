@@ -92,12 +92,18 @@ NEWS_WORKERS = 0
 NEWS_RENDER_CACHE = True
 NEWS_LIVE_BLOCKS = ["partials/most_read.html", "partials/visitor_counter.html"]
 NEWS_NEIGHBOURS = 10
+NEWS_RELATED = 5  # "Tin liên quan": articles sharing the most tags (tintuc/related.py)
+NEWS_TOPIC_COUNT = 10  # the box "Theo dòng sự kiện": the topic's other articles
+# "Tin nổi bật" at the top of the home page: the slugs listed here first, in this order, then
+# `Nổi bật: 1, 2, …` by number, then `Nổi bật: có` newest first (docs/huong-dan-bien-tap.md).
+NEWS_FEATURED = []
+HOME_FEATURED_COUNT = 4
 NEWS_NEW_DAYS = 2  # the "Mới" badge on newer/older items; 0 turns it off
 HOME_LATEST_COUNT = 6
 HOME_CATEGORY_ARTICLES = 4
 DEFAULT_PAGINATION = 20
 PAGINATED_TEMPLATES = {"index": None, "category": None, "tag": None, "author": None,
-                       "period_archives": None}
+                       "period_archives": None, "topic": None}
 TEMPLATE_PAGES = {"404.html": "404.html", "sitemap.xml": "sitemap.xml",
                   "robots.txt": "robots.txt", "search.html": "tim-kiem/index.html"}
 # Photos: resized WebP/JPEG variants, thumbnails, og:image crops, no metadata (docs/photos.md).
@@ -135,6 +141,10 @@ AUTHOR_URL = "tac-gia/{slug}/"
 AUTHOR_SAVE_AS = "tac-gia/{slug}/index.html"
 AUTHORS_URL = "tac-gia/"
 AUTHORS_SAVE_AS = "tac-gia/index.html"
+TOPIC_URL = "su-kien/{slug}/"
+TOPIC_SAVE_AS = "su-kien/{slug}/index.html"
+TOPICS_URL = "su-kien/"
+TOPICS_SAVE_AS = "su-kien/index.html"
 ARCHIVES_URL = "luu-tru/"
 ARCHIVES_SAVE_AS = "luu-tru/index.html"
 YEAR_ARCHIVE_URL = "luu-tru/{date:%Y}/"
@@ -163,7 +173,7 @@ JINJA_FILTERS = {**jinja_filters.FILTERS, **theme_filters.FILTERS, **assets.FILT
 # back from (any order works).
 PLUGINS = [f"tintuc_plugins.{name}" for name in (
     "build_guard", "content_guard", "legacy_redirects", "page_writer", "constant_time_lists",
-    "vn_reader", "photos", "news_lists", "visitor_counter", "search_index")]
+    "vn_reader", "photos", "news_lists", "topics", "visitor_counter", "search_index")]
 # build_guard fails the build when any of these did not load (Pelican only logs it).
 REQUIRED_PLUGINS = list(PLUGINS)
 

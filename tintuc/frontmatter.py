@@ -39,7 +39,7 @@ KEYS = (
     Key("image_caption", "Chú thích ảnh", ("Chú thích ảnh", "Image_caption")),
     Key("slug", "Đường dẫn", ("Đường dẫn", "Slug"), kind="slug"),
     Key("status", "Trạng thái", ("Trạng thái", "Status"), kind="status"),
-    Key("featured", "Nổi bật", ("Nổi bật", "Featured"), kind="yes_no"),
+    Key("featured", "Nổi bật", ("Nổi bật", "Featured"), kind="featured"),
     Key("legacy_urls", "Đường dẫn cũ", ("Đường dẫn cũ", "Legacy_url"), kind="old_addresses"),
     Key("expires", "Hết hạn", ("Hết hạn", "Expires"), kind="date"),
     Key("topic", "Sự kiện", ("Sự kiện", "Dòng sự kiện", "Topic"), kind="name"),
@@ -403,9 +403,25 @@ def _yes_no(key: Key, value: str, line: int, document: Document):
     return _lookup(YES_NO, key, value, line, document, "có hoặc không")
 
 
+MAX_FEATURED_RANK = 99
+
+
+def _featured(key: Key, value: str, line: int, document: Document):
+    """`có`/`không`, or a place in the home page's "Tin nổi bật" (1 first)."""
+    if value.isdigit():
+        rank = int(value)
+        if 1 <= rank <= MAX_FEATURED_RANK:
+            return rank
+        document.error(line, f"bad-{key.name}", f"“{key.label}” {value}: thứ tự phải từ 1 đến "
+                       f"{MAX_FEATURED_RANK}", "ghi 1 cho tin đứng đầu, 2 cho tin thứ hai…, hoặc "
+                       "có/không")
+        return None
+    return _lookup(YES_NO, key, value, line, document, "có, không, hoặc thứ tự 1, 2, 3…")
+
+
 _CONVERTERS = {
     "date": _date, "name": _name, "names": _names, "slug": _slug, "status": _status,
-    "yes_no": _yes_no, "image": _image, "old_addresses": _old_addresses,
+    "yes_no": _yes_no, "featured": _featured, "image": _image, "old_addresses": _old_addresses,
     "language": _language, "template": _template,
 }
 

@@ -21,8 +21,9 @@ from tintuc.frontmatter import KEYS_BY_NAME
 from tintuc.text import fold, nfc, slugify
 
 # In the order an editor fills them.
-TEMPLATE_KEYS = ("title", "date", "category", "authors", "tags", "image", "image_caption",
-                 "source", "slug", "status", "featured", "legacy_urls")
+TEMPLATE_KEYS = ("title", "date", "category", "topic", "authors", "tags", "image",
+                 "image_caption", "source", "slug", "status", "featured", "expires",
+                 "legacy_urls")
 DEFAULT_STATUS = "công bố"
 DEFAULT_FEATURED = "không"
 

@@ -46,6 +46,8 @@ DEFAULTS = {
     "category_aliases": {},
     # legacy tag alias → our tag name, for aliases NukeViet's rules don't give.
     "tag_aliases": {},
+    # legacy topic alias → our topic (`Sự kiện`) name, for aliases other than its slug.
+    "topic_aliases": {},
     # any other old path → new URL (`"/gioi-thieu.html": "gioi-thieu/"`).
     "extra": {},
     # Static pages are written for these prefixes; `/index.php/…` only goes in the nginx map,
@@ -58,6 +60,7 @@ DEFAULTS = {
     "legacy_per_page": 20,
 }
 _TYPES = {"enabled": bool, "module": str, "category_aliases": dict, "tag_aliases": dict,
+          "topic_aliases": dict,
           "extra": dict, "static_prefixes": list, "map_prefixes": list, "static_pages": bool,
           "map_file": str, "legacy_per_page": int}
 MARKER = '<meta name="generator" content="Tin tức legacy_redirects">'
@@ -241,6 +244,27 @@ def _tag_redirects(config: dict) -> list[Redirect]:
             for alias, tag in sorted(wanted.items())]
 
 
+def _topic_redirects(config: dict) -> list[Redirect]:
+    """`/news/topic/<alias>/` of the old site's "dòng sự kiện" pages: the alias NukeViet made
+    from the name (marks dropped, đ → d, like our slug), and `topic_aliases`."""
+    module = config["module"]
+    topics = {}
+    for article in _state.articles:
+        topic = getattr(article, "topic", None)
+        if topic is not None and hasattr(topic, "save_as"):
+            topics.setdefault(fold(topic.name), topic)
+    wanted = {slugify(topic.name): topic for topic in topics.values()}
+    for alias, name in config["topic_aliases"].items():
+        topic = topics.get(fold(name))
+        if topic is None:
+            logger.warning("%s[“topic_aliases”]: không có dòng sự kiện “%s”; bỏ qua “%s”",
+                           SETTING, name, alias)
+            continue
+        wanted[alias] = topic
+    return [Redirect(f"/{module}/topic/{alias}/", topic.url, topic.save_as, topic.name,
+                     "Dòng sự kiện") for alias, topic in sorted(wanted.items())]
+
+
 def _site_redirects(config: dict, settings: dict) -> list[Redirect]:
     module = config["module"]
     home = Redirect(f"/{module}/", "", "index.html", settings.get("SITENAME", ""), "Trang")
@@ -368,7 +392,8 @@ def write_redirects(pelican) -> None:
     output = Path(settings["OUTPUT_PATH"])
     articles, aliases = _article_redirects(config)
     redirects = (articles + _category_redirects(config, settings, aliases)
-                 + _tag_redirects(config) + _site_redirects(config, settings))
+                 + _tag_redirects(config) + _topic_redirects(config)
+                 + _site_redirects(config, settings))
 
     chosen: dict[str, Redirect] = {}
     for redirect in redirects:
