@@ -143,3 +143,43 @@ def test_check_refuses_a_featured_place_out_of_range(tmp_path):
     problems = run_check(tmp_path / "content", CHECK_SETTINGS).problems
     assert [(problem.path.rsplit("/", 1)[-1], problem.code, problem.line)
             for problem in problems] == [("a.md", "bad-featured", 5), ("b.md", "bad-featured", 5)]
+
+
+# --- Nguồn with its address, and articles pointing to an outside story -------------------------
+
+def test_a_source_links_to_its_address_and_an_outside_story_is_linked_from_lists(tmp_path):
+    files = {
+        "tin/a.md": article("Bài của báo tỉnh", "01/10/2022", "bao-tinh", **{
+            "Nguồn": "Báo Cao Bằng <https://baocaobang.vn/thanh-nien-ra-quan.html>",
+            "Liên kết ngoài": "https://baocaobang.vn/thanh-nien-ra-quan.html"}),
+        "tin/b.md": article("Bài của ta", "02/10/2022", "cua-ta", **{"Nguồn": "Huyện Đoàn"}),
+    }
+    site = build(tmp_path, files, BASE)
+    assert site.ok, site.messages
+    page = site.html("bao-tinh.html")
+    source = page.select_one(".byline a[rel~=external]")
+    assert (text(source), source["href"]) == (
+        "Báo Cao Bằng", "https://baocaobang.vn/thanh-nien-ra-quan.html")
+    assert text(page.select_one(".external-story")) == "Đọc toàn bài tại baocaobang.vn"
+    assert text(site.html("cua-ta.html").select_one(".byline")) == "Nguồn tin: Huyện Đoàn"
+    # Lists lead straight to the outside story, and say where it is.
+    older = site.html("cua-ta.html").find("section", attrs={"aria-labelledby": "tin-cu-hon"})
+    link = older.select_one("li a")
+    assert link["href"] == "https://baocaobang.vn/thanh-nien-ra-quan.html"
+    assert "external" in link["rel"]
+    teaser = site.html("chuyen-muc/hoat-dong-doan/index.html").select(".teaser-title")
+    assert [text(item) for item in teaser] == ["Bài của ta", "Bài của báo tỉnh (baocaobang.vn)"]
+
+
+@pytest.mark.parametrize(("line", "code"), [
+    ("Nguồn: Báo <javascript:alert(1)>", "bad-source"),
+    ("Liên kết ngoài: ftp://example.com/a", "bad-external_url"),
+    ("Liên kết ngoài: baocaobang.vn", "bad-external_url"),
+])
+def test_an_address_that_is_not_a_web_page_is_refused(tmp_path, line, code):
+    content = tmp_path / "content" / "tin"
+    content.mkdir(parents=True)
+    (content / "a.md").write_text(article("A", "01/10/2022", "a") .replace(
+        "Đường dẫn: a\n", f"Đường dẫn: a\n{line}\n"), encoding="utf-8")
+    problems = run_check(tmp_path / "content", CHECK_SETTINGS).problems
+    assert [(problem.code, problem.line) for problem in problems] == [(code, 5)]

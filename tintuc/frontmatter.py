@@ -33,7 +33,8 @@ KEYS = (
     # "khoá" is the older tone placement of "khóa"; both are in daily use.
     Key("tags", "Thẻ", ("Thẻ", "Từ khóa", "Từ khoá", "Tags"), kind="names"),
     Key("authors", "Tác giả", ("Tác giả", "Author", "Authors"), kind="names"),
-    Key("source", "Nguồn tin", ("Nguồn tin", "Nguồn", "Source")),
+    Key("source", "Nguồn tin", ("Nguồn tin", "Nguồn", "Source"), kind="source"),
+    Key("external_url", "Liên kết ngoài", ("Liên kết ngoài", "External_url"), kind="web_address"),
     Key("summary", "Tóm tắt", ("Tóm tắt", "Mô tả", "Summary")),
     Key("image", "Ảnh đại diện", ("Ảnh đại diện", "Ảnh", "Image"), kind="image"),
     Key("image_caption", "Chú thích ảnh", ("Chú thích ảnh", "Image_caption")),
@@ -395,6 +396,32 @@ def _old_addresses(key: Key, value: str, line: int, document: Document):
     return addresses
 
 
+_WEB_ADDRESS = re.compile(r"https?://[^\s<>\"']+\.[^\s<>\"']+", re.I)
+# `Báo Cao Bằng <https://baocaobang.vn/…>`: a source and where it is.
+_SOURCE_WITH_ADDRESS = re.compile(r"(?P<name>.*?)\s*<(?P<address>[^<>]*)>\s*")
+
+
+def _web_address(key: Key, value: str, line: int, document: Document):
+    if not _WEB_ADDRESS.fullmatch(value):
+        document.error(line, f"bad-{key.name}", f"“{key.label}” “{value[:80]}” không phải địa "
+                       "chỉ trang web", "chép nguyên địa chỉ bắt đầu bằng https://, ví dụ "
+                       "https://baocaobang.vn/ten-bai.html")
+        return None
+    return value
+
+
+def _source(key: Key, value: str, line: int, document: Document):
+    """The source's name; with an address in `<…>` after it, that too (`source_url`)."""
+    found = _SOURCE_WITH_ADDRESS.fullmatch(value)
+    if found is None:
+        return value
+    address = _web_address(key, found["address"].strip(), line, document)
+    if address is None:
+        return None
+    document.fields["source_url"] = Field(address, line, "")
+    return found["name"] or address
+
+
 def _status(key: Key, value: str, line: int, document: Document):
     return _lookup(STATUSES, key, value, line, document, "công bố, nháp hoặc ẩn")
 
@@ -421,7 +448,8 @@ def _featured(key: Key, value: str, line: int, document: Document):
 
 _CONVERTERS = {
     "date": _date, "name": _name, "names": _names, "slug": _slug, "status": _status,
-    "yes_no": _yes_no, "featured": _featured, "image": _image, "old_addresses": _old_addresses,
+    "yes_no": _yes_no, "featured": _featured, "image": _image, "source": _source,
+    "web_address": _web_address, "old_addresses": _old_addresses,
     "language": _language, "template": _template,
 }
 
