@@ -23,7 +23,7 @@ from urllib.parse import unquote
 
 from tintuc import active_content, paths
 from tintuc.dates import format_day, in_vietnam
-from tintuc.files import MARKDOWN_EXTENSIONS, display_path
+from tintuc.files import MARKDOWN_EXTENSIONS, display_path, write_atomically
 from tintuc.frontmatter import (
     ARTICLE_REQUIRED,
     KEYS_BY_NAME,
@@ -706,9 +706,7 @@ def fix_normalisation(content_dir, settings, *, only: Iterable | None = None) ->
             continue
         backup = _free_backup_name(source.path)
         backup.write_bytes(data)
-        temporary = source.path.with_name(source.path.name + ".nfc-tmp")
-        temporary.write_bytes(unicodedata.normalize("NFC", text).encode("utf-8"))
-        os.replace(temporary, source.path)
+        write_atomically(source.path, unicodedata.normalize("NFC", text))
         fixed.append(Fixed(source.shown, display_path(backup)))
     return fixed
 

@@ -34,6 +34,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+from tintuc.processes import cores
+
 PROJECT = Path(__file__).resolve().parents[1]
 DEFAULT_VNU_JAR = PROJECT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
@@ -321,7 +323,7 @@ class BuiltSite:
     def read(cls, root: Path, siteurl: str = "") -> "BuiltSite":
         paths = html_files(root)
         relpaths = [path.relative_to(root).as_posix() for path in paths]
-        workers = os.cpu_count() or 1
+        workers = cores()
         if workers > 1 and len(paths) > PARALLEL_FROM:
             # html.parser is pure Python: a big site parses in a fraction of the time on
             # every core (10,000 pages take about 30 s on one).

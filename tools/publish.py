@@ -45,6 +45,7 @@ from pathlib import Path
 from invoke import task
 from invoke.exceptions import Exit
 
+from tintuc.processes import worker_count
 from tintuc_tools import gates
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -223,7 +224,7 @@ def compress_tree(root: Path, settings: dict | None = None, workers: int | None 
 
     stats = CompressionStats()
     # Brotli and zlib release the GIL while they work, so threads use every core.
-    with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
+    with ThreadPoolExecutor(max_workers=worker_count(workers)) as pool:
         for original, gz, br in pool.map(one, candidates):
             stats.files += 1
             stats.original += original

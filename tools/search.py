@@ -287,7 +287,8 @@ def measure_engine(context, base: str, bundle: str, query: str) -> dict:
 
 def run(count: int, workdir: Path, queries=BENCH_QUERIES,
         shard_articles: int | None = None) -> dict:
-    from tintuc_plugins.search_index.indexer import settings_of, workers_of
+    from tintuc.processes import news_workers
+    from tintuc_plugins.search_index.indexer import settings_of
     from tintuc_plugins.search_index.records import fold_text
     from tintuc_tools.bench import make_articles, write_corpus, write_ours
 
@@ -298,7 +299,7 @@ def run(count: int, workdir: Path, queries=BENCH_QUERIES,
     ours = bundle_stats(output / "pagefind")
     alone_seconds = index_alone(articles, output / "pagefind-alone")
     single_seconds = time_indexing(articles, output / "pagefind-single")
-    workers = workers_of({"NEWS_WORKERS": 0})
+    workers = news_workers({"NEWS_WORKERS": 0})
     if shard_articles is None:
         from pelican.settings import get_settings_from_file
 

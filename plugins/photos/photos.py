@@ -28,6 +28,7 @@ from urllib.parse import unquote, urlsplit
 from markupsafe import Markup
 from pelican.contents import Content
 
+from tintuc.files import replacing
 from tintuc.images import (
     PROCESSED_EXTENSIONS,
     Entry,
@@ -45,9 +46,9 @@ from tintuc.images import (
     reference_line,
     rewrite_images,
     run_jobs,
-    worker_count,
 )
 from tintuc.problems import ERROR, WARNING, Explained, Problem
+from tintuc.processes import worker_count
 
 logger = logging.getLogger(__name__)
 
@@ -348,9 +349,9 @@ def replace_originals(pelican) -> None:
         destination = os.path.join(output, photo.static.save_as)
         if not os.path.exists(destination):
             continue  # not written by this build (a draft's, an excluded path)
-        temporary = f"{destination}.photos-tmp"
-        shutil.copyfile(os.path.join(original.folder, original.variants[0].file), temporary)
-        os.replace(temporary, destination)
+        source = os.path.join(original.folder, original.variants[0].file)
+        with replacing(destination) as copy, open(source, "rb") as cleaned:
+            shutil.copyfileobj(cleaned, copy)
 
 
 # --- The once-per-build pass ---------------------------------------------------------------

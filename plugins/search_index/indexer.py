@@ -26,7 +26,8 @@ import os
 import time
 from pathlib import Path
 
-from .job import ForkedJob, JobFailed, die_with_parent
+from tintuc.processes import ForkedJob, JobFailed, die_with_parent, news_workers
+
 from .records import SearchPage
 from .shards import (
     SHARD_ARTICLES,
@@ -86,12 +87,6 @@ def settings_of(settings: dict) -> dict:
     return config
 
 
-def workers_of(settings: dict) -> int:
-    """Pagefind processes at once: NEWS_WORKERS (0: one per core), as for reading and
-    rendering. 1 also means no background process."""
-    return int(settings.get("NEWS_WORKERS") or os.cpu_count() or 1)
-
-
 def cache_of(settings: dict) -> Path:
     return Path(settings["CACHE_PATH"]).resolve() / CACHE_FOLDER
 
@@ -146,7 +141,7 @@ def page_of(article) -> SearchPage:
 
 def _make(settings: dict, articles: list, in_child: bool) -> dict:
     entries = [entry_of(article) for article in articles]
-    outcome = make_index(entries, cache_of(settings), workers_of(settings),
+    outcome = make_index(entries, cache_of(settings), news_workers(settings),
                          preexec=die_with_parent if in_child else None,
                          shard_articles=settings_of(settings)["shard_articles"])
     return outcome.as_dict()
@@ -154,7 +149,7 @@ def _make(settings: dict, articles: list, in_child: bool) -> dict:
 
 def begin_index(settings) -> None:
     """Once the articles are read and settled: start making the index beside the rest."""
-    if not settings_of(settings)["enabled"] or workers_of(settings) <= 1:
+    if not settings_of(settings)["enabled"] or news_workers(settings) <= 1:
         return
     _stop_job()
     articles = _state.articles
