@@ -3,10 +3,29 @@
 import os
 import stat
 import threading
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from conftest import PROJECT
+from pelican.generators import Generator
+from pelican.settings import DEFAULT_CONFIG
 
-from tintuc.files import replacing, write_atomically
+from tintuc.files import (
+    ARTICLE,
+    MARKDOWN_EXTENSIONS,
+    OTHER,
+    PAGE,
+    STATIC,
+    STRAY,
+    content_files,
+    kind_of,
+    load_settings,
+    replacing,
+    write_atomically,
+)
+
+SETTINGS = load_settings(PROJECT / "pelicanconf.py")
 
 
 def mode_of(path) -> int:
@@ -98,3 +117,96 @@ def test_durable_writes_the_same_bytes(tmp_path):
     path = tmp_path / "counter-state.json"
     write_atomically(path, b'{"total": 7558632}', durable=True)
     assert path.read_bytes() == b'{"total": 7558632}'
+
+
+# --- which files are articles -----------------------------------------------------------------
+
+FOLDER = {
+    "tin-tuc/2022/bai.md": ARTICLE,
+    "bai-o-goc.md": ARTICLE,
+    "tin-tuc/dai.markdown": ARTICLE,
+    "pages/gioi-thieu.md": PAGE,
+    "pages/con/lien-he.md": PAGE,
+    "images/2022/anh.jpg": STATIC,
+    "images/ghi-chu.md": STATIC,  # under ARTICLE_EXCLUDES: copied as it is, never read
+    "extra/robots.txt": STATIC,
+    "data/danh-sach.md": OTHER,  # excluded and not static: nobody's
+    "data/bang.csv": OTHER,
+    "tin-tuc/Bai-Hoa.MD": STRAY,  # Pelican matches extensions case-sensitively
+    "tin-tuc/ban-thao.docx": STRAY,
+    "pages/ban-cu.txt": STRAY,
+    "tin-tuc/bieu-do.svg": OTHER,
+    "tin-tuc/pages/khong-phai-trang.md": ARTICLE,  # only the top `pages/` holds pages
+}
+HIDDEN = [".git/config", ".ghi-chu.md", "tin-tuc/bai.md~", "tin-tuc/.bai.md.swp"]
+
+
+@pytest.fixture
+def content(tmp_path):
+    root = tmp_path / "content"
+    for relative in [*FOLDER, *HIDDEN]:
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_text("Tiêu đề: x\n")
+    return root
+
+
+def test_each_file_of_the_folder_is_what_the_project_settings_make_it(content):
+    found = content_files(content, SETTINGS)
+    assert {file.relative: file.kind for file in found.files} == FOLDER
+    assert all(file.path == content / file.relative for file in found.files)
+    # Folder by folder, each folder's files (sorted) before its subfolders (sorted).
+    assert [file.relative for file in found.documents] == [
+        "bai-o-goc.md", "pages/gioi-thieu.md", "pages/con/lien-he.md", "tin-tuc/dai.markdown",
+        "tin-tuc/2022/bai.md", "tin-tuc/pages/khong-phai-trang.md"]
+    assert sorted(found.stray) == sorted(content / relative for relative, kind in FOLDER.items()
+                                         if kind == STRAY)
+    # A file a browser may run is an upload whatever its place.
+    assert {path.relative_to(content).as_posix() for path in found.uploads} == {
+        "tin-tuc/bieu-do.svg"}
+
+
+def _pelicans_files(content: Path, settings: dict, paths: str, excludes: str) -> set[str]:
+    """What Pelican's own generators list for articles or pages (Generator.get_files)."""
+    generator = SimpleNamespace(path=str(content), settings={**DEFAULT_CONFIG, **settings})
+    generator._include_path = lambda path, extensions: Generator._include_path(
+        generator, path, extensions)
+    extensions = [extension.lstrip(".") for extension in MARKDOWN_EXTENSIONS]
+    found = Generator.get_files(generator, generator.settings[paths],
+                                exclude=generator.settings[excludes], extensions=extensions)
+    return {os.path.normpath(relative).replace(os.sep, "/") for relative in found}
+
+
+@pytest.mark.parametrize("overrides", [
+    {},
+    {"ARTICLE_PATHS": ["tin-tuc"], "PAGE_EXCLUDES": ["pages/con"]},
+    {"ARTICLE_EXCLUDES": ["pages", "images", "data", "tin-tuc/2022"], "PAGE_PATHS": ["pages/"]},
+])
+def test_articles_and_pages_are_the_files_pelican_reads(content, overrides):
+    for relative in HIDDEN:  # Pelican's IGNORE_FILES default does not hide them: not compared
+        (content / relative).unlink()
+    settings = {**SETTINGS, **overrides}
+    found = content_files(content, settings)
+    assert {file.relative for file in found.of_kind(ARTICLE)} == _pelicans_files(
+        content, settings, "ARTICLE_PATHS", "ARTICLE_EXCLUDES")
+    assert {file.relative for file in found.of_kind(PAGE)} == _pelicans_files(
+        content, settings, "PAGE_PATHS", "PAGE_EXCLUDES")
+
+
+def test_pelicans_defaults_where_a_setting_is_missing_and_modules_work_too():
+    assert kind_of("pages/a.md", {}) == PAGE
+    assert kind_of("images/a.md", {}) == ARTICLE  # nothing excluded by default
+    assert kind_of("images/a.jpg", {}) == STATIC
+    assert kind_of("extra/a.jpg", {}) == OTHER
+    module = SimpleNamespace(STATIC_PATHS=["extra"], ARTICLE_EXCLUDES=["extra"])
+    assert kind_of("extra/a.md", module) == STATIC
+    assert kind_of("extra/a.docx", module) == STATIC
+    assert kind_of("khac/a.docx", module) == STRAY
+
+
+def test_refused_links_are_nobodys(content):
+    link = content / "tin-tuc" / "ngoai.md"
+    link.symlink_to("/etc/hostname")
+    assert "tin-tuc/ngoai.md" in {file.relative for file in content_files(content, SETTINGS)
+                                  .files}
+    refused = content_files(content, SETTINGS, refused={link})
+    assert "tin-tuc/ngoai.md" not in {file.relative for file in refused.files}

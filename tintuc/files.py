@@ -1,16 +1,30 @@
-"""How files are named to people, which files are articles, and reading a settings file
-without Pelican — shared by the reader, `invoke check`, `invoke new` and `invoke counter`."""
+"""Files: how they are named to people, reading a settings file without Pelican, which files
+of a content folder are articles (pages, static files, stray files), and replacing a file
+whole. Shared by the reader, the checker, the tasks and every stage that writes a cache or
+state file. No Pelican here."""
 
 import contextlib
 import os
 import runpy
 import secrets
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Set
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from tintuc import active_content
+
+# The extensions the site's Markdown reader takes (plugins/vn_reader/reader.py); Pelican
+# matches them case-sensitively, so `Bai.MD` is silently skipped by a build.
 MARKDOWN_EXTENSIONS = (".md", ".markdown", ".mkd", ".mdown")
+# Files an editor may mean as an article but that no build reads.
+_NOT_ARTICLE_SUFFIXES = frozenset({".txt", ".doc", ".docx", ".odt", ".rtf", ".rst", ".html",
+                                   ".htm", ".pdf"})
+MAYBE_MEANT_AS_ARTICLE = _NOT_ARTICLE_SUFFIXES | set(MARKDOWN_EXTENSIONS)
+
+# What a build makes of a file of the content folder (`kind_of`).
+ARTICLE, PAGE, STATIC, STRAY, OTHER = "article", "page", "static", "stray", "other"
 
 
 def display_path(path: str | os.PathLike) -> str:
@@ -20,9 +34,125 @@ def display_path(path: str | os.PathLike) -> str:
 
 
 def load_settings(settings_file: str | os.PathLike) -> dict:
-    """The upper-case names a settings file (pelicanconf.py) defines, as Pelican reads them."""
+    """The upper-case names a settings file (pelicanconf.py) defines, as Pelican reads them
+    (without Pelican's defaults for the names it does not define: `setting` gives those)."""
     values = runpy.run_path(str(Path(settings_file)))
     return {name: value for name, value in values.items() if name.isupper()}
+
+
+def setting(settings, name: str, default=None):
+    """A setting from a dict (Pelican's settings, `load_settings`) or a module-like object
+    (pelicanconf imported)."""
+    if isinstance(settings, Mapping):
+        return settings.get(name, default)
+    return getattr(settings, name, default)
+
+
+# --- which files are articles -----------------------------------------------------------------
+
+def folders(settings, name: str, default: list[str]) -> list[str]:
+    """A setting that lists folders of the content folder (STATIC_PATHS, PAGE_PATHS, …), each
+    `/`-separated without a leading or trailing `/` ("" is the content folder itself)."""
+    return [path.replace(os.sep, "/").strip("/") for path in setting(settings, name, default)]
+
+
+def is_under(relative: str, within: list[str]) -> bool:
+    """Whether `relative` (to the content folder, `/`-separated) lies in one of `within`."""
+    return any(folder == "" or relative.startswith(folder + "/") for folder in within)
+
+
+@dataclass(frozen=True)
+class ContentRules:
+    """Pelican's settings that say what each file of the content folder is, with Pelican's
+    defaults (Pelican's `get_files`: a folder in ARTICLE_EXCLUDES is the one at that path)."""
+
+    article_paths: list[str]
+    article_excludes: list[str]
+    page_paths: list[str]
+    page_excludes: list[str]
+    static_paths: list[str]
+
+    @classmethod
+    def of(cls, settings) -> "ContentRules":
+        return cls(folders(settings, "ARTICLE_PATHS", [""]),
+                   folders(settings, "ARTICLE_EXCLUDES", []),
+                   folders(settings, "PAGE_PATHS", ["pages"]),
+                   folders(settings, "PAGE_EXCLUDES", []),
+                   folders(settings, "STATIC_PATHS", ["images"]))
+
+    def kind_of(self, relative: str) -> str:
+        """ARTICLE or PAGE (a Markdown file the build reads as one), STATIC (copied as it is),
+        STRAY (an editor may have meant it as an article, but no build reads it) or OTHER."""
+        is_page = is_under(relative, self.page_paths) \
+            and not is_under(relative, self.page_excludes)
+        excluded = not is_under(relative, self.article_paths) \
+            or is_under(relative, self.article_excludes)
+        suffix = os.path.splitext(relative)[1]
+        if suffix in MARKDOWN_EXTENSIONS and (is_page or not excluded):
+            return PAGE if is_page else ARTICLE
+        if is_under(relative, self.static_paths):
+            return STATIC
+        if (is_page or not excluded) and suffix.lower() in MAYBE_MEANT_AS_ARTICLE:
+            return STRAY
+        return OTHER
+
+
+def kind_of(relative: str, settings) -> str:
+    """What a build makes of the file at `relative` (to the content folder, `/`-separated):
+    ARTICLE, PAGE, STATIC, STRAY or OTHER (`ContentRules.kind_of`)."""
+    return ContentRules.of(settings).kind_of(relative)
+
+
+@dataclass(frozen=True)
+class ContentFile:
+    path: Path  # on disk: under the content folder as it was given
+    relative: str  # to the content folder, `/`-separated
+    kind: str  # ARTICLE, PAGE, STATIC, STRAY or OTHER
+
+
+@dataclass
+class ContentFiles:
+    """Every file of a content folder, in a stable order (sorted, folder by folder), and what
+    each is; hidden files and folders (`.git`), editors' backups (`~`) and refused symbolic
+    links are nobody's content and are not listed."""
+
+    files: list[ContentFile]
+    # Files of the kinds a browser may run (tintuc.active_content checks them), of any kind.
+    uploads: list[Path]
+
+    def of_kind(self, *kinds: str) -> list[ContentFile]:
+        return [found for found in self.files if found.kind in kinds]
+
+    @property
+    def documents(self) -> list[ContentFile]:
+        """The Markdown files a build reads: articles and pages, in the folder's order."""
+        return self.of_kind(ARTICLE, PAGE)
+
+    @property
+    def stray(self) -> list[Path]:
+        return [found.path for found in self.of_kind(STRAY)]
+
+
+def content_files(root: str | os.PathLike, settings,
+                  refused: Set[Path] = frozenset()) -> ContentFiles:
+    """Which files of the content folder `root` are articles, pages, static files and stray
+    files, by `settings` (a dict or a settings module; Pelican's defaults where unset)."""
+    root = Path(root)
+    rules = ContentRules.of(settings)
+    files, uploads = [], []
+    for directory, subfolders, names in os.walk(root):
+        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
+        for name in sorted(names):
+            if name.startswith(".") or name.endswith("~"):
+                continue
+            path = Path(directory, name)
+            if path in refused:
+                continue
+            if active_content.is_checked(name):
+                uploads.append(path)
+            relative = path.relative_to(root).as_posix()
+            files.append(ContentFile(path, relative, rules.kind_of(relative)))
+    return ContentFiles(files, uploads)
 
 
 # --- replacing a file whole -------------------------------------------------------------------

@@ -12,14 +12,8 @@ import sys
 from pathlib import Path
 
 from tintuc.active_content import is_checked
-from tintuc.checker import (
-    MARKDOWN_EXTENSIONS,
-    fix_normalisation,
-    report_json,
-    report_text,
-    run_check,
-)
-from tintuc.files import load_settings
+from tintuc.checker import fix_normalisation, report_json, report_text, run_check
+from tintuc.files import MARKDOWN_EXTENSIONS, load_settings
 
 PROJECT = Path(__file__).resolve().parents[1]
 SETTINGS_FILE = PROJECT / "pelicanconf.py"

@@ -9,8 +9,7 @@ from pathlib import Path
 
 from invoke import Exit, task
 
-from tintuc.checker import display_path
-from tintuc.files import load_settings
+from tintuc.files import display_path, load_settings
 from tintuc.new_article import NewArticleError, create_article
 from tintuc_tools.check_files import SETTINGS_FILE, content_folder
 from tintuc_tools.check_files import run as run_check_command

@@ -33,12 +33,8 @@ from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from tintuc.checker import (
-    MARKDOWN_EXTENSIONS,
-    display_path,
-    run_check,
-)
-from tintuc.files import load_settings
+from tintuc.checker import run_check
+from tintuc.files import ARTICLE, MARKDOWN_EXTENSIONS, PAGE, display_path, kind_of, load_settings
 
 PROJECT = Path(__file__).resolve().parents[1]
 SETTINGS_FILE = PROJECT / "pelicanconf.py"
@@ -201,9 +197,7 @@ class Preview:
     def _tell_content_problems(self, changed: list[str], build_output: str) -> None:
         """What `invoke check` says about the articles just saved that the build did not
         (missing photos, alt text, long leads…), so it is seen while writing."""
-        saved = [Path(path) for path in changed
-                 if Path(path).suffix in MARKDOWN_EXTENSIONS
-                 and Path(path).resolve().is_relative_to(self.content)]
+        saved = [Path(path) for path in changed if self._is_document(Path(path))]
         if not saved:
             return
         try:
@@ -214,6 +208,12 @@ class Preview:
         for problem in result.problems:
             if problem.message not in build_output:
                 print(problem, file=self.out, flush=True)
+
+    def _is_document(self, path: Path) -> bool:
+        """Whether `path` is an article or a page of the content folder."""
+        resolved = path.resolve()
+        return resolved.is_relative_to(self.content) and kind_of(
+            resolved.relative_to(self.content).as_posix(), self._settings()) in (ARTICLE, PAGE)
 
     def _settings(self) -> dict:
         # Read again only when the file changed.
