@@ -19,6 +19,7 @@ from tintuc.files import (
     STATIC,
     STRAY,
     content_files,
+    content_folder,
     kind_of,
     load_settings,
     replacing,
@@ -210,3 +211,14 @@ def test_refused_links_are_nobodys(content):
                                   .files}
     refused = content_files(content, SETTINGS, refused={link})
     assert "tin-tuc/ngoai.md" not in {file.relative for file in refused.files}
+
+
+def test_the_content_folder_is_read_relative_to_the_settings_file(tmp_path):
+    settings_file = tmp_path / "site" / "pelicanconf.py"
+    settings_file.parent.mkdir()
+    settings_file.write_text('PATH = "noi-dung"\nSITENAME = "Tin tức"\nlower = 1\n')
+    settings = load_settings(settings_file)
+    assert settings == {"PATH": "noi-dung", "SITENAME": "Tin tức"}
+    assert content_folder(settings, settings_file) == settings_file.parent / "noi-dung"
+    assert content_folder({}, settings_file) == settings_file.parent / "content"
+    assert content_folder(SimpleNamespace(PATH="/srv/tin"), settings_file) == Path("/srv/tin")

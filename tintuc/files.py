@@ -40,6 +40,12 @@ def load_settings(settings_file: str | os.PathLike) -> dict:
     return {name: value for name, value in values.items() if name.isupper()}
 
 
+def content_folder(settings, settings_file: str | os.PathLike) -> Path:
+    """The settings' PATH (default `content`), which Pelican reads relative to the settings
+    file."""
+    return Path(settings_file).resolve().parent / setting(settings, "PATH", "content")
+
+
 def setting(settings, name: str, default=None):
     """A setting from a dict (Pelican's settings, `load_settings`) or a module-like object
     (pelicanconf imported)."""

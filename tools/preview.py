@@ -34,7 +34,15 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from tintuc.checker import run_check
-from tintuc.files import ARTICLE, MARKDOWN_EXTENSIONS, PAGE, display_path, kind_of, load_settings
+from tintuc.files import (
+    ARTICLE,
+    MARKDOWN_EXTENSIONS,
+    PAGE,
+    content_folder,
+    display_path,
+    kind_of,
+    load_settings,
+)
 
 PROJECT = Path(__file__).resolve().parents[1]
 SETTINGS_FILE = PROJECT / "pelicanconf.py"
@@ -387,8 +395,7 @@ def serve_preview(content=None, settings_file=None, port: int = 8000, bind: str 
     out = out or sys.stdout
     settings_path = Path(settings_file) if settings_file else SETTINGS_FILE
     if content is None:
-        settings = load_settings(settings_path)
-        content = settings_path.resolve().parent / settings.get("PATH", "content")
+        content = content_folder(load_settings(settings_path), settings_path)
     if not Path(content).is_dir():
         print(f"Không thấy thư mục nội dung “{content}”: hãy ghi đúng thư mục sau --path.",
               file=out)

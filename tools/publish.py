@@ -161,6 +161,10 @@ def run_build(content: Path, output: Path, settings_file: Path) -> gates.GateRes
 
 
 def read_settings(settings_file: Path) -> dict:
+    """The settings as a build with `settings_file` sees them: Pelican's defaults for what the
+    file leaves out, its paths made absolute. Not `tintuc.files.load_settings` (the file's own
+    names): the gates judge the site by what it was built with (the names a page may not
+    take come from every *_SAVE_AS, Pelican's defaults included)."""
     from pelican.settings import read_settings as pelican_read_settings
 
     return pelican_read_settings(str(settings_file))

@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 from urllib.parse import quote
 
+from tintuc.files import load_settings
 from tintuc_tools.serve import serving
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -43,9 +44,7 @@ def search_settings(base: dict | None = None) -> dict:
 
     Harmless once pelicanconf.py has them: plugins are added, never replaced."""
     if base is None:
-        from pelican.settings import get_settings_from_file
-
-        base = get_settings_from_file(str(SETTINGS_FILE))
+        base = load_settings(SETTINGS_FILE)
     plugins = list(dict.fromkeys([*base.get("PLUGINS", []), "tintuc_plugins.search_index"]))
     required = list(dict.fromkeys([*base.get("REQUIRED_PLUGINS", []),
                                    "tintuc_plugins.search_index"]))
@@ -128,11 +127,11 @@ def build_site(content: Path, output: Path, shard_articles: int | None = None) -
     """Build `content` in this process with search on (SEARCH_INDEX["shard_articles"] as
     given, else the project's); returns timings."""
     from pelican import Pelican
-    from pelican.settings import get_settings_from_file, read_settings
+    from pelican.settings import read_settings
 
     override = {"PATH": str(content), "OUTPUT_PATH": str(output), **search_settings()}
     if shard_articles is not None:
-        index = get_settings_from_file(str(SETTINGS_FILE)).get("SEARCH_INDEX") or {}
+        index = load_settings(SETTINGS_FILE).get("SEARCH_INDEX") or {}
         override["SEARCH_INDEX"] = {**index, "shard_articles": shard_articles}
     settings = read_settings(str(SETTINGS_FILE), override=override)
     started = time.perf_counter()
@@ -301,10 +300,7 @@ def run(count: int, workdir: Path, queries=BENCH_QUERIES,
     single_seconds = time_indexing(articles, output / "pagefind-single")
     workers = news_workers({"NEWS_WORKERS": 0})
     if shard_articles is None:
-        from pelican.settings import get_settings_from_file
-
-        shard_articles = settings_of(get_settings_from_file(str(SETTINGS_FILE)))[
-            "shard_articles"]
+        shard_articles = settings_of(load_settings(SETTINGS_FILE))["shard_articles"]
     # The layout built, and one bundle per year to compare its edits with (when it differs).
     split_seconds = [time_split_indexing(articles, workdir / "cache-again", workers,
                                          shard_articles)]
