@@ -152,8 +152,9 @@ def index_alone(articles, bundle: Path) -> float:
     kept), to compare sizes and downloads with the folded index."""
     import html
 
-    from tintuc_plugins.search_index.indexer import page_of, run_pagefind, write_pages
-    from tintuc_plugins.search_index.records import SearchPage, restore
+    from tintuc.search.records import SearchPage, restore
+    from tintuc.search.shards import run_pagefind, write_pages
+    from tintuc_plugins.search_index.indexer import page_of
 
     def unfolded(page: SearchPage) -> SearchPage:
         marks = html.unescape(re.search(r'data-marks="([^"]*)"', page.html).group(1))
@@ -177,7 +178,8 @@ def index_alone(articles, bundle: Path) -> float:
 
 def time_indexing(articles, bundle: Path) -> float:
     """The index as it was before it was split by year: one bundle of every record."""
-    from tintuc_plugins.search_index.indexer import page_of, run_pagefind, write_pages
+    from tintuc.search.shards import run_pagefind, write_pages
+    from tintuc_plugins.search_index.indexer import page_of
 
     shutil.rmtree(bundle, ignore_errors=True)  # Pagefind never clears its output folder
     started = time.perf_counter()
@@ -199,8 +201,8 @@ def time_split_indexing(articles, cache: Path, workers: int, shard_articles: int
     made for each."""
     import dataclasses
 
+    from tintuc.search.shards import make_index
     from tintuc_plugins.search_index.indexer import entry_of
-    from tintuc_plugins.search_index.shards import make_index
 
     shutil.rmtree(cache, ignore_errors=True)
     entries = [entry_of(article) for article in articles]
@@ -287,8 +289,8 @@ def measure_engine(context, base: str, bundle: str, query: str) -> dict:
 def run(count: int, workdir: Path, queries=BENCH_QUERIES,
         shard_articles: int | None = None) -> dict:
     from tintuc.processes import news_workers
-    from tintuc_plugins.search_index.indexer import settings_of
-    from tintuc_plugins.search_index.records import fold_text
+    from tintuc.search.records import fold_text
+    from tintuc.search.settings import settings_of
     from tintuc_tools.bench import make_articles, write_corpus, write_ours
 
     content, output = workdir / "content", workdir / "output"
