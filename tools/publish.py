@@ -4,7 +4,7 @@ Nobody may ever see a half-written or broken site (issue 6). So a publication is
 
 1. the `content` gate, then a build with publishconf.py into a FRESH folder, errors fatal
    (the `build` gate); the live site is never a build's output folder;
-2. the gates that read the built folder (tools/gates.py); any failure stops here, before a
+2. the gates that read the built folder (tools/gates/); any failure stops here, before a
    single byte reaches the target;
 3. pre-compressed `.gz`/`.br` copies of text files, for the web server's gzip_static and
    brotli_static;
