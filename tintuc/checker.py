@@ -24,7 +24,16 @@ from urllib.parse import unquote
 
 from tintuc import active_content, paths
 from tintuc.dates import build_clock, format_dateline, format_day, in_vietnam
-from tintuc.files import MARKDOWN_EXTENSIONS, display_path
+from tintuc.files import (
+    MARKDOWN_EXTENSIONS,
+    PAGE,
+    content_files,
+    display_path,
+    folders,
+    is_under,
+    setting,
+    write_atomically,
+)
 from tintuc.frontmatter import (
     ARTICLE_REQUIRED,
     KEYS_BY_NAME,
@@ -37,12 +46,6 @@ from tintuc.problems import ERROR, WARNING, Problem
 from tintuc.publication import SCHEDULED, status_at
 from tintuc.text import fold, nfc, slugify
 
-# The extensions the site's Markdown reader takes (plugins/vn_reader/reader.py); Pelican
-# matches them case-sensitively, so `Bai.MD` is silently skipped by a build.
-# Files an editor may mean as an article but that no build reads.
-_NOT_ARTICLE_SUFFIXES = frozenset({".txt", ".doc", ".docx", ".odt", ".rtf", ".rst", ".html",
-                                   ".htm", ".pdf"})
-_MAYBE_MEANT_AS_ARTICLE = _NOT_ARTICLE_SUFFIXES | set(MARKDOWN_EXTENSIONS)
 MAX_SUMMARY = 300
 MAX_TITLE = 150
 _LABEL = {name: key.label for name, key in KEYS_BY_NAME.items()}
@@ -87,13 +90,6 @@ _LEGACY_TEXT = (
     (_DOUBLE_UTF8, "chữ bị lỗi mã hóa hai lần, UTF-8 bị đọc nhầm thành Windows-1252",
      "chép lại đoạn văn từ văn bản gốc, hoặc gõ lại"),
 )
-
-
-def setting(settings, name: str, default=None):
-    """A setting from a dict (Pelican's settings) or a module-like object (pelicanconf)."""
-    if isinstance(settings, Mapping):
-        return settings.get(name, default)
-    return getattr(settings, name, default)
 
 
 @dataclass
@@ -226,39 +222,10 @@ def _collect(root: Path, settings, refused: set[Path] = frozenset()
              ) -> tuple[list[Source], list[Path], list[Path]]:
     """The Markdown files a build reads, files an editor may have meant as articles, and
     uploaded files of the kinds a browser may run. Refused links are none of them."""
-    page_paths = [_clean(path) for path in setting(settings, "PAGE_PATHS", ["pages"])]
-    excluded = [_clean(path) for path in setting(settings, "ARTICLE_EXCLUDES", [])]
-    static = [_clean(path) for path in setting(settings, "STATIC_PATHS", ["images"])]
-    sources, stray, uploads = [], [], []
-    for directory, folders, files in os.walk(root):
-        # Hidden folders (.git) and editor scratch files are nobody's content.
-        folders[:] = sorted(name for name in folders if not name.startswith("."))
-        for name in sorted(files):
-            if name.startswith(".") or name.endswith("~"):
-                continue
-            path = Path(directory, name)
-            if path in refused:
-                continue
-            if active_content.is_checked(name):
-                uploads.append(path)
-            relative = path.relative_to(root).as_posix()
-            is_page = _under(relative, page_paths)
-            if not is_page and _under(relative, excluded):
-                continue
-            suffix = os.path.splitext(name)[1]
-            if suffix in MARKDOWN_EXTENSIONS:
-                sources.append(Source(path, relative, display_path(path), is_page))
-            elif not _under(relative, static) and suffix.lower() in _MAYBE_MEANT_AS_ARTICLE:
-                stray.append(path)
-    return sources, stray, uploads
-
-
-def _clean(path: str) -> str:
-    return path.replace(os.sep, "/").strip("/")
-
-
-def _under(relative: str, folders: list[str]) -> bool:
-    return any(folder == "" or relative.startswith(folder + "/") for folder in folders)
+    found = content_files(root, settings, refused)
+    sources = [Source(document.path, document.relative, display_path(document.path),
+                      document.kind == PAGE) for document in found.documents]
+    return sources, found.stray, found.uploads
 
 
 def _stray_file_problem(path: Path) -> Problem:
@@ -482,11 +449,10 @@ def _featured_image_problems(source, root, settings, listing) -> list[Problem]:
     # photo must be a file the build copies: one under STATIC_PATHS.
     relative = re.sub(r"^(?:\{static\}|\{attach\}|\|static\||\.\./)*/*", "", value)
     relative = _site_path(relative)
-    static = [_clean(path) for path in setting(settings, "STATIC_PATHS", ["images"])]
     problem = _missing(source, found.line, relative, f"ảnh trong “{label}”", listing)
     if problem:
         return [problem]
-    if not _under(relative, static):
+    if not is_under(relative, folders(settings, "STATIC_PATHS", ["images"])):
         return [Problem(source.shown, found.line, "image-not-static",
                         f"ảnh trong “{label}” ({relative}) không nằm trong thư mục ảnh nên "
                         "không được đưa lên trang",
@@ -749,9 +715,7 @@ def fix_normalisation(content_dir, settings, *, only: Iterable | None = None) ->
             continue
         backup = _free_backup_name(source.path)
         backup.write_bytes(data)
-        temporary = source.path.with_name(source.path.name + ".nfc-tmp")
-        temporary.write_bytes(unicodedata.normalize("NFC", text).encode("utf-8"))
-        os.replace(temporary, source.path)
+        write_atomically(source.path, unicodedata.normalize("NFC", text))
         fixed.append(Fixed(source.shown, display_path(backup)))
     return fixed
 

@@ -19,13 +19,11 @@ as `<name>.bak`. A damaged or foreign file stops everything with a message that 
 do: the counts are never silently started again from zero.
 """
 
-import contextlib
 import hashlib
 import json
 import os
 import re
 import secrets
-import shutil
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -41,6 +39,7 @@ from tintuc.accesslog import (
     open_log,
     read_head,
 )
+from tintuc.files import write_atomically
 from tintuc.problems import Explained
 from tintuc.visits import CLOCK_SKEW, EXCLUDED_PREFIXES, BaselineMoved, Batch, Tally, vietnam_time
 
@@ -317,13 +316,14 @@ def save_state(state: CounterState, path: Path) -> None:
     """Replace the file atomically: readers see the old version or the new, never a mix."""
     data = json.dumps(state.to_json(), ensure_ascii=True, separators=(",", ":")).encode()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         if path.exists():
             previous = path.read_bytes()
             if previous == data:
                 return  # a build that read nothing new keeps the backup one version behind
-            _write_atomically(backup_path(path), previous)
-        _write_atomically(path, data)
+            # Durable: the counted visits must survive a power cut. A new file is 0644, as
+            # the state holds no secret; a replaced one keeps what the operator gave it.
+            write_atomically(backup_path(path), previous, durable=True, mode=0o644)
+        write_atomically(path, data, durable=True, mode=0o644)
     except OSError as error:
         raise _unwritable(path, error, before=False) from None
 
@@ -339,29 +339,6 @@ def _unwritable(path: Path, error: OSError, *, before: bool) -> CounterStateErro
     )
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        if path.exists():
-            shutil.copymode(path, temporary)  # keep the permissions the operator gave it
-        else:
-            os.chmod(temporary, 0o644)  # mkstemp makes it 0600; the state holds no secret
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-    # The rename itself must reach the disk too.
-    with contextlib.suppress(OSError):
-        directory = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(directory)
-        finally:
-            os.close(directory)
 
 
 def baseline_moved_error(path: Path | None, error: BaselineMoved) -> CounterStateError:

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from tintuc.checker import display_path
 from tintuc.dates import VIETNAM
+from tintuc.files import display_path
 from tintuc.frontmatter import KEYS_BY_NAME
 from tintuc.text import fold, nfc, slugify
 

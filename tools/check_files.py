@@ -12,22 +12,11 @@ import sys
 from pathlib import Path
 
 from tintuc.active_content import is_checked
-from tintuc.checker import (
-    MARKDOWN_EXTENSIONS,
-    fix_normalisation,
-    report_json,
-    report_text,
-    run_check,
-)
-from tintuc.files import load_settings
+from tintuc.checker import fix_normalisation, report_json, report_text, run_check
+from tintuc.files import MARKDOWN_EXTENSIONS, content_folder, load_settings
 
 PROJECT = Path(__file__).resolve().parents[1]
 SETTINGS_FILE = PROJECT / "pelicanconf.py"
-
-
-def content_folder(settings: dict, settings_file: Path) -> Path:
-    """The settings' `PATH`, which Pelican reads relative to the settings file."""
-    return settings_file.resolve().parent / settings.get("PATH", "content")
 
 
 def run(path: str | None = None, settings_file: str | None = None, files=None,

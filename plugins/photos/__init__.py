@@ -1,6 +1,8 @@
 """Photos: resized WebP/JPEG variants, `<picture>` in articles, thumbnails, og:image (issue 9).
 
-See docs/photos.md. The work is in `tintuc.images` (pure) and `.photos` (Pelican's side).
+See docs/photos.md. The work is in `tintuc.images` and `tintuc.photos` (pure, stage by stage);
+`.finding` looks photos up among what Pelican read, `.photos` runs the stages at Pelican's
+signals.
 """
 
 from pelican import signals

@@ -1,14 +1,16 @@
-"""Building the Pagefind index during every Pelican build (docs/search.md).
+"""Building the Pagefind index during every Pelican build (docs/search.md): Pelican's side.
+The index itself (records, shards, Pagefind, the cache) is made in `tintuc.search`.
 
 1. `article_generator_finalized`: the published articles are noted, and the search page is
    told its bundles: `search_bundles`, one per shard (the newest year alone, older years in
-   groups of at least `shard_articles` articles: shards.group_years), newest first, and
-   `search_words`, the bundle of the shards' words (None for a site of one shard).
-2. Right then, the index is made in a forked process (job.py) while Pelican goes on (pages,
-   photos, rendering): records from the cache or made, and Pagefind run for each shard whose
-   records changed, and for the words bundle when a shard's words changed (shards.py). The
-   records are made from the texts as read (`entry_of`): only their words count, so neither
-   resolved links nor the photos plugin's markup, which come later, are needed.
+   groups of at least `shard_articles` articles: tintuc.search.shards.group_years), newest
+   first, and `search_words`, the bundle of the shards' words (None for a site of one shard).
+2. Right then, the index is made in a forked process (tintuc.processes.ForkedJob) while
+   Pelican goes on (pages, photos, rendering): records from the cache or made, and Pagefind
+   run for each shard whose records changed, and for the words bundle when a shard's words
+   changed (tintuc.search.shards). The records are made from the texts as read (`entry_of`):
+   only their words count, so neither resolved links nor the photos plugin's markup, which
+   come later, are needed.
 3. `finalized`: the job is joined (its failure fails the build) and the bundles are linked
    into `OUTPUT_PATH/<folder>/<shard>/` (`2024/`, `2016-2019/`). The old index there is
    replaced as a whole: an article deleted or hidden since the last build is findable no more.
@@ -22,14 +24,13 @@ which is 17 minutes for 10,000 articles; the command reads a folder in seconds.
 """
 
 import logging
-import os
 import time
 from pathlib import Path
 
-from .job import ForkedJob, JobFailed, die_with_parent
-from .records import SearchPage
-from .shards import (
-    SHARD_ARTICLES,
+from tintuc.processes import ForkedJob, JobFailed, die_with_parent, news_workers
+from tintuc.search.records import SearchPage
+from tintuc.search.settings import cache_of, settings_of
+from tintuc.search.shards import (
     WORDS,
     Entry,
     Outcome,
@@ -37,25 +38,9 @@ from .shards import (
     bundle_paths,
     make_index,
     publish,
-    run_pagefind,  # noqa: F401  tools/search.py measures with it
-    write_pages,  # noqa: F401  tools/search.py measures with it
 )
 
 logger = logging.getLogger(__name__)
-
-SETTING = "SEARCH_INDEX"
-DEFAULTS = {
-    # False builds no index (the search page then says it cannot search).
-    "enabled": True,
-    # The bundles' folder inside OUTPUT_PATH (one subfolder per shard); the search page loads
-    # them from SITEURL.
-    "folder": "pagefind",
-    # The fewest articles in a shard of older years (the newest year is a shard of its own):
-    # fewer, bigger shards make a reader's first search lighter, smaller ones an edit in an
-    # old year quicker to index (docs/search.md).
-    "shard_articles": SHARD_ARTICLES,
-}
-CACHE_FOLDER = "search-index"
 
 
 class _State:
@@ -67,33 +52,6 @@ class _State:
 
 
 _state = _State()
-
-
-def settings_of(settings: dict) -> dict:
-    config = {**DEFAULTS, **(settings.get(SETTING) or {})}
-    unknown = sorted(set(config) - set(DEFAULTS))
-    if unknown:
-        raise SearchIndexFailed(f"{SETTING}: khóa không có: {', '.join(unknown)}.")
-    folder = Path(str(config["folder"]))
-    if folder.is_absolute() or ".." in folder.parts or not folder.parts:
-        raise SearchIndexFailed(f"{SETTING}[\"folder\"] phải là một thư mục con của OUTPUT_PATH.")
-    shard_articles = config["shard_articles"]
-    if isinstance(shard_articles, bool) or not isinstance(shard_articles, int) \
-            or shard_articles < 1:
-        raise SearchIndexFailed(f"{SETTING}[\"shard_articles\"] phải là một số nguyên dương "
-                                f"(số bài ít nhất của một phần chỉ mục), không phải "
-                                f"{shard_articles!r}.")
-    return config
-
-
-def workers_of(settings: dict) -> int:
-    """Pagefind processes at once: NEWS_WORKERS (0: one per core), as for reading and
-    rendering. 1 also means no background process."""
-    return int(settings.get("NEWS_WORKERS") or os.cpu_count() or 1)
-
-
-def cache_of(settings: dict) -> Path:
-    return Path(settings["CACHE_PATH"]).resolve() / CACHE_FOLDER
 
 
 def _stop_job() -> None:
@@ -146,7 +104,7 @@ def page_of(article) -> SearchPage:
 
 def _make(settings: dict, articles: list, in_child: bool) -> dict:
     entries = [entry_of(article) for article in articles]
-    outcome = make_index(entries, cache_of(settings), workers_of(settings),
+    outcome = make_index(entries, cache_of(settings), news_workers(settings),
                          preexec=die_with_parent if in_child else None,
                          shard_articles=settings_of(settings)["shard_articles"])
     return outcome.as_dict()
@@ -154,7 +112,7 @@ def _make(settings: dict, articles: list, in_child: bool) -> dict:
 
 def begin_index(settings) -> None:
     """Once the articles are read and settled: start making the index beside the rest."""
-    if not settings_of(settings)["enabled"] or workers_of(settings) <= 1:
+    if not settings_of(settings)["enabled"] or news_workers(settings) <= 1:
         return
     _stop_job()
     articles = _state.articles
