@@ -397,8 +397,10 @@ def _old_addresses(key: Key, value: str, line: int, document: Document):
 
 
 _WEB_ADDRESS = re.compile(r"https?://[^\s<>\"']+\.[^\s<>\"']+", re.I)
-# `Báo Cao Bằng <https://baocaobang.vn/…>`: a source and where it is.
-_SOURCE_WITH_ADDRESS = re.compile(r"(?P<name>.*?)\s*<(?P<address>[^<>]*)>\s*")
+# `Báo Cao Bằng <https://baocaobang.vn/…>`: a source and where it is. Only what has a scheme
+# is an address: `Cuộc thi <Em yêu Tổ quốc>` is a name.
+_SOURCE_WITH_ADDRESS = re.compile(
+    r"(?P<name>.*?)\s*<(?P<address>\s*[A-Za-z][A-Za-z0-9+.-]*:[^<>]*)>\s*")
 
 
 def _web_address(key: Key, value: str, line: int, document: Document):

@@ -46,14 +46,14 @@ class TopicsGenerator(Generator):
 
     def generate_output(self, writer) -> None:
         settings = self.settings
-        if not settings.get("TOPIC_SAVE_AS"):
-            return
+        if not (settings.get("TOPIC_SAVE_AS") and self.topics):
+            return  # a site (or a theme's test site) without topics needs no topic templates
         template = self.get_template("topic")
         for topic, articles in self.topics:
             writer.write_file(topic.save_as, template, self.context, topic=topic,
                               articles=articles, dates=articles, template_name="topic",
                               url=topic.url, relative_urls=settings["RELATIVE_URLS"])
-        if settings.get("TOPICS_SAVE_AS") and self.topics:
+        if settings.get("TOPICS_SAVE_AS"):
             writer.write_file(settings["TOPICS_SAVE_AS"], self.get_template("topics"),
                               self.context, template_name="topics",
                               relative_urls=settings["RELATIVE_URLS"])
