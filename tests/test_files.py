@@ -181,6 +181,9 @@ def _pelicans_files(content: Path, settings: dict, paths: str, excludes: str) ->
     {},
     {"ARTICLE_PATHS": ["tin-tuc"], "PAGE_EXCLUDES": ["pages/con"]},
     {"ARTICLE_EXCLUDES": ["pages", "images", "data", "tin-tuc/2022"], "PAGE_PATHS": ["pages/"]},
+    # What Pelican's own configuration makes of the settings: ARTICLE_PATHS ([""]) added to
+    # PAGE_EXCLUDES, where an empty name excludes nothing.
+    {"PAGE_EXCLUDES": [""], "ARTICLE_EXCLUDES": ["pages", "images", "data", ""]},
 ])
 def test_articles_and_pages_are_the_files_pelican_reads(content, overrides):
     for relative in HIDDEN:  # Pelican's IGNORE_FILES default does not hide them: not compared

@@ -80,10 +80,12 @@ class ContentRules:
 
     @classmethod
     def of(cls, settings) -> "ContentRules":
+        # An empty exclusion names no folder to Pelican (it adds ARTICLE_PATHS, [""], to
+        # PAGE_EXCLUDES): it excludes nothing.
         return cls(folders(settings, "ARTICLE_PATHS", [""]),
-                   folders(settings, "ARTICLE_EXCLUDES", []),
+                   [path for path in folders(settings, "ARTICLE_EXCLUDES", []) if path],
                    folders(settings, "PAGE_PATHS", ["pages"]),
-                   folders(settings, "PAGE_EXCLUDES", []),
+                   [path for path in folders(settings, "PAGE_EXCLUDES", []) if path],
                    folders(settings, "STATIC_PATHS", ["images"]))
 
     def kind_of(self, relative: str) -> str:

@@ -23,7 +23,7 @@ import shutil
 import time
 
 from tintuc.files import replacing
-from tintuc.processes import start_child, wait_child
+from tintuc.processes import start_child
 
 logger = logging.getLogger(__name__)
 
@@ -85,7 +85,7 @@ def drop(previous: str | None, cache_path: str) -> None:
 
 def empty_trash(cache_path: str) -> int | None:
     """Deletes what earlier builds left (`drop`) in a forked process; returns its pid for
-    `wait_for`, or None when there is nothing to delete."""
+    `tintuc.processes.wait_child`, or None when there is nothing to delete."""
     try:
         names = [name for name in os.listdir(cache_path) if name.startswith(TRASH_PREFIX)]
     except OSError:
@@ -101,7 +101,6 @@ def empty_trash(cache_path: str) -> int | None:
 
 
 # The page writer waits for `empty_trash`'s process by this name.
-wait_for = wait_child
 
 
 def previous_of(cache_path: str) -> str | None:

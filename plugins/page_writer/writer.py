@@ -14,7 +14,6 @@ import logging
 import os
 import sys
 import time
-import traceback
 from dataclasses import dataclass
 
 from markupsafe import Markup
@@ -25,6 +24,7 @@ from pelican.writers import Writer
 
 from tintuc import fresh_output as output
 from tintuc.problems import Explained
+from tintuc.processes import news_workers, start_child, wait_child
 from tintuc_plugins import pelican_compat
 
 from .render_cache import MAIN_DOCUMENTS, RenderCache
@@ -77,10 +77,6 @@ class _Build:
 current = _Build()
 
 
-def workers_of(settings) -> int:
-    return int(settings.get("NEWS_WORKERS") or os.cpu_count() or 1)
-
-
 class PageWriter(Writer):
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
@@ -88,7 +84,7 @@ class PageWriter(Writer):
         self.cache = RenderCache(self.settings, self.live_blocks,
                                  enabled=bool(self.settings.get("NEWS_RENDER_CACHE", True)))
         self.pending: list[PageJob] = []
-        self.deferring = workers_of(self.settings) > 1
+        self.deferring = news_workers(self.settings) > 1
         self.keys: set[str] = set()
         self._live_html: dict[str, str] | None = None
         self._live_mark = ""  # the digest of the live blocks' HTML
@@ -217,17 +213,13 @@ class PageWriter(Writer):
             return
         shares = [to_render[share::workers] + to_reuse[share::workers]
                   for share in range(workers)]
-        sys.stdout.flush()
-        sys.stderr.flush()
         children = []
         try:
             for share in shares:
-                pid = os.fork()
-                if pid == 0:
-                    self._render_in_child(share, live)
-                children.append(pid)
+                children.append(start_child(
+                    lambda share=share: self._render_in_child(share, live)))
         finally:
-            failed = [pid for pid in children if os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])]
+            failed = [pid for pid in children if wait_child(pid)]
         if failed:
             raise RenderFailed(
                 f"{len(failed)} tiến trình dựng trang gặp lỗi (xem thông báo ở trên); "
@@ -331,34 +323,25 @@ class PageWriter(Writer):
                 self.ledger[self._relative(job.path)] = (job.key + self._live_mark,
                                                          found.st_size, found.st_mtime_ns)
 
-    def _render_in_child(self, jobs: list[PageJob], live: dict[str, str]) -> None:
+    def _render_in_child(self, jobs: list[PageJob], live: dict[str, str]) -> int:
         # The parent's console handler may be mid-write in another thread (Pelican's status
         # spinner) at the fork; a plain handler of our own cannot be left locked.
         root = logging.getLogger()
         flag = _ErrorFlag()
         root.handlers = [logging.StreamHandler(sys.stderr), flag]
-        code = 0
-        try:
-            # Below the build's background work (the search index): that runs one process
-            # after another and so decides when the build ends, while the rendering, shared
-            # between every core, fills whatever processor time it leaves.
-            os.nice(RENDER_NICENESS)
-            for job in jobs:
-                self._produce(job, live)
-            self.cache.close()  # os._exit below flushes nothing
-            code = 1 if flag.seen else 0
-        except BaseException:
-            traceback.print_exc()
-            code = 1
-        finally:
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os._exit(code)
+        # Below the build's background work (the search index): that runs one process after
+        # another and so decides when the build ends, while the rendering, shared between
+        # every core, fills whatever processor time it leaves.
+        os.nice(RENDER_NICENESS)
+        for job in jobs:
+            self._produce(job, live)
+        self.cache.close()  # the child leaves with os._exit, which flushes nothing
+        return 1 if flag.seen else 0
 
     def flush(self) -> None:
         started = time.perf_counter()
         jobs, self.pending, self.deferring = self.pending, [], False
-        self._write(jobs, workers_of(self.settings))
+        self._write(jobs, news_workers(self.settings))
         self.cache.stats["flush_seconds"] += time.perf_counter() - started
 
     def finish(self) -> None:
@@ -382,7 +365,7 @@ def flush_pages(generator, writer) -> None:
 
 
 def set_output_aside(pelican) -> None:
-    output.wait_for(current.trash)  # a build in this process that never finished
+    wait_child(current.trash)  # a build in this process that never finished
     current.trash = output.empty_trash(pelican.settings["CACHE_PATH"])
     current.previous, current.ledger = None, {}
     if pelican.settings.get("NEWS_FRESH_OUTPUT"):
@@ -401,7 +384,7 @@ def finish_build(pelican) -> None:
     previous, current.previous, current.ledger = current.previous, None, {}
     started = time.perf_counter()
     output.drop(previous, pelican.settings["CACHE_PATH"])
-    output.wait_for(current.trash)
+    wait_child(current.trash)
     current.trash = None
     if writer is not None and writer.ledger and pelican.settings.get("NEWS_FRESH_OUTPUT"):
         output.save_ledger(pelican.settings["CACHE_PATH"], writer.ledger)

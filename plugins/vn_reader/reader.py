@@ -13,9 +13,10 @@ from pelican.readers import BaseReader
 from pelican.urlwrappers import Author, Category, Tag
 
 from tintuc.dates import build_clock
-from tintuc.files import MARKDOWN_EXTENSIONS, display_path
+from tintuc.files import MARKDOWN_EXTENSIONS, PAGE, display_path, kind_of
 from tintuc.frontmatter import ARTICLE_REQUIRED, PAGE_REQUIRED
 from tintuc.problems import ContentError
+from tintuc.processes import news_workers
 from tintuc.publication import EXPIRED, SCHEDULED, status_at
 from tintuc.reading import ReadCache, ReadOptions, ReadResult, digest_of, read_article, read_many
 from tintuc.text import slugify
@@ -38,11 +39,8 @@ def report(problems) -> None:
 
 
 def required_keys(source_path: str, settings) -> tuple[str, ...]:
-    relative = os.path.relpath(source_path, settings["PATH"])
-    for page_path in settings["PAGE_PATHS"]:
-        if relative == page_path or relative.startswith(page_path.rstrip("/") + os.sep):
-            return PAGE_REQUIRED
-    return ARTICLE_REQUIRED
+    relative = os.path.relpath(source_path, settings["PATH"]).replace(os.sep, "/")
+    return PAGE_REQUIRED if kind_of(relative, settings) == PAGE else ARTICLE_REQUIRED
 
 
 def read_options(settings) -> ReadOptions:
@@ -68,7 +66,7 @@ class ReadingSession:
         cache_file = Path(settings["CACHE_PATH"]) / CACHE_FILE
         self.cache = ReadCache(cache_file if settings.get("NEWS_READER_CACHE") else None,
                                self.options)
-        self.workers = int(settings.get("NEWS_WORKERS") or os.cpu_count() or 1)
+        self.workers = news_workers(settings)
         self.results: dict[str, ReadResult] = {}
         self.sources: set[str] = set()
         self.read_count = 0  # files actually read this build (the rest came from the cache)

@@ -8,11 +8,10 @@ existing page. Slugs the editor wrote are served before slugs made from titles.
 
 import logging
 
+from tintuc.files import display_path
 from tintuc.paths import reserved_outputs, reserved_slug_problem, takes_reserved
 from tintuc.problems import Problem
 from tintuc_plugins import pelican_compat
-
-from .reader import display_path
 
 logger = logging.getLogger(__name__)
 
