@@ -27,6 +27,7 @@ from pathlib import Path
 import pytest
 from conftest import PROJECT, build, scenario
 
+from tintuc_plugins import build as builds
 from tintuc_tools.search import search_settings
 
 # The newest year alone, the older ones together (far fewer than `shard_articles` articles).
@@ -88,7 +89,7 @@ class Builds:
 
 
 def outcome():
-    return plugin_module("indexer")._state.outcome
+    return builds.last().search.outcome
 
 
 def indexed_shards() -> list[str]:

@@ -142,9 +142,9 @@ def build_site(content: Path, output: Path, shard_articles: int | None = None) -
 
 def built_articles() -> list:
     """The articles the last in-process build indexed."""
-    from tintuc_plugins.search_index import indexer
+    from tintuc_plugins import build
 
-    return list(indexer._state.articles)
+    return list(build.last().search.articles)
 
 
 def index_alone(articles, bundle: Path) -> float:

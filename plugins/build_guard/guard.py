@@ -5,7 +5,7 @@ import logging
 from pelican import signals
 
 from tintuc.problems import Explained
-from tintuc_plugins import pelican_compat
+from tintuc_plugins import build, pelican_compat
 
 logger = logging.getLogger(__name__)
 
@@ -15,12 +15,13 @@ class BuildFailed(Explained):
 
 
 class ErrorCounter(logging.Handler):
+    """Counts the errors logged during a build into the build (tintuc_plugins.build)."""
+
     def __init__(self):
         super().__init__(level=logging.ERROR)
-        self.count = 0
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.count += 1
+        build.current().errors += 1
 
 
 def _is_told_already(error: BaseException) -> bool:
@@ -47,10 +48,11 @@ def start_counting(pelican) -> None:
     for handler in root.handlers:
         if _without_traceback not in handler.filters:
             handler.addFilter(_without_traceback)
-    _counter.count = 0
-    # Every plugin has registered by now: connected again, this check runs after all of them.
-    signals.finalized.disconnect(check_after_writing)
-    signals.finalized.connect(check_after_writing)
+    # Every plugin has registered by now: connected again, this check runs after all of them,
+    # and the build's state is dropped after it.
+    for receiver in (check_after_writing, build.end):
+        signals.finalized.disconnect(receiver)
+        signals.finalized.connect(receiver)
 
 
 def check_pelican_version(pelican) -> None:
@@ -70,9 +72,9 @@ def check_plugins(pelican) -> None:
 
 
 def _stop_if_errors(when: str) -> None:
-    if _counter.count:
-        count = _counter.count
-        _counter.count = 0
+    current = build.current()
+    if current.errors:
+        count, current.errors = current.errors, 0
         raise BuildFailed(f"Có {count} lỗi (xem các thông báo ở trên); {when}.")
 
 

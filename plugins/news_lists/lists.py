@@ -11,6 +11,7 @@ from tintuc.dates import build_clock
 from tintuc.news_lists import latest_by_group, neighbour_lists, ordered_groups, pick_featured
 from tintuc.related import related_lists
 from tintuc.text import fold
+from tintuc_plugins import shared
 
 DEFAULTS = {
     "NEWS_NEIGHBOURS": 10,
@@ -63,10 +64,10 @@ def attach_lists(generator) -> None:
     newest_first = [article for article in reversed(ordered) if id(article) in listed_ids]
     categories = menu_categories(generator.categories, setting(settings, "NEWS_CATEGORIES"))
     context = generator.context
-    context["nav_categories"] = categories
-    context["news_home"] = home_listing(newest_first, categories, settings)
-    context["archive_years"] = archive_index(generator.period_archives)
-    context["news_feed_articles"] = {article.url: article for article in generator.articles}
+    context[shared.NAV_CATEGORIES] = categories
+    context[shared.NEWS_HOME] = home_listing(newest_first, categories, settings)
+    context[shared.ARCHIVE_YEARS] = archive_index(generator.period_archives)
+    context[shared.NEWS_FEED_ARTICLES] = {article.url: article for article in generator.articles}
 
 
 def menu_categories(categories, preferred) -> list:
@@ -135,7 +136,7 @@ def complete_feed_items(context, feed) -> None:
     full text with the lead first, and the organisation as author when it has none (an Atom
     entry needs one; the site sets no AUTHOR, which would credit every story to it).
     """
-    articles = context.get("news_feed_articles") or {}
+    articles = context.get(shared.NEWS_FEED_ARTICLES) or {}
     organisation = context.get("ORGANIZATION") or {}
     fallback_author = (context.get("AUTHOR") or organisation.get("short_name")
                        or context.get("SITENAME"))
@@ -145,7 +146,7 @@ def complete_feed_items(context, feed) -> None:
         path = link[len(base):] if base and link.startswith(base) else link
         article = articles.get(path.split("?", 1)[0].lstrip("/"))
         if article is not None:
-            item["title"] = getattr(article, "title_text", None) or item["title"]
+            item["title"] = getattr(article, shared.TITLE_TEXT, None) or item["title"]
             summary = getattr(article, "summary", "")
             if item.get("content") is not None and summary:
                 item["content"] = f"<p><strong>{summary}</strong></p>" + item["content"]

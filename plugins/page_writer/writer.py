@@ -25,7 +25,7 @@ from pelican.writers import Writer
 from tintuc import fresh_output as output
 from tintuc.problems import Explained
 from tintuc.processes import news_workers, start_child, wait_child
-from tintuc_plugins import pelican_compat
+from tintuc_plugins import build, pelican_compat
 
 from .render_cache import MAIN_DOCUMENTS, RenderCache
 
@@ -62,21 +62,6 @@ class PageJob:
     key: str | None = None
 
 
-class _Build:
-    """The writer of the build in progress, for the signals that are not given it, and the
-    figures of the last build (the tests read them)."""
-
-    def __init__(self):
-        self.writer = None
-        self.previous: str | None = None  # the previous build's output, set aside
-        self.ledger: dict = {}  # what the previous build's pages were made from (fresh_output)
-        self.trash: int | None = None  # the process deleting earlier builds' leftovers
-        self.stats: dict = {}
-
-
-current = _Build()
-
-
 class PageWriter(Writer):
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
@@ -90,7 +75,9 @@ class PageWriter(Writer):
         self._live_mark = ""  # the digest of the live blocks' HTML
         self.ledger: dict[str, tuple[str, int, int]] = {}  # this build's, for the next one
         self._live_function = self.live_block  # one object for every page's fingerprint
-        current.writer, current.stats = self, self.cache.stats
+        # The signals that are not given the writer find it in the build's state.
+        current = build.current()
+        current.writer, current.page_stats = self, self.cache.stats
 
     # --- Pelican's entry point ---------------------------------------------------------------
 
@@ -161,7 +148,7 @@ class PageWriter(Writer):
         data = text.encode("utf-8")
         if job.path != os.devnull:
             os.makedirs(os.path.dirname(job.path), exist_ok=True)
-            if output.reuse(current.previous, self.output_path, job.path, data):
+            if output.reuse(build.current().previous_output, self.output_path, job.path, data):
                 return
         with open(job.path, "wb") as stream:
             stream.write(data)
@@ -235,7 +222,8 @@ class PageWriter(Writer):
     def _move_back_unchanged(self, jobs: list[PageJob]) -> list[PageJob]:
         """Moves back the previous build's file of each page made from the same inputs and
         live blocks as then, untouched since (fresh_output.move_back); returns the others."""
-        if not (current.previous and current.ledger):
+        current = build.current()
+        if not (current.previous_output and current.ledger):
             return jobs
         eligible: dict[str, tuple[PageJob, tuple]] = {}
         left = []
@@ -255,7 +243,7 @@ class PageWriter(Writer):
                 if parent not in made:
                     os.makedirs(parent, exist_ok=True)
                     made.add(parent)
-                if not output.move_back(current.previous, relative, job.path, entry[1],
+                if not output.move_back(current.previous_output, relative, job.path, entry[1],
                                         entry[2]):
                     left.append(job)
                     continue
@@ -281,7 +269,7 @@ class PageWriter(Writer):
             if not os.path.lexists(target) and self._whole(folder, eligible, pages):
                 os.makedirs(os.path.dirname(target), exist_ok=True)
                 try:
-                    os.rename(os.path.join(current.previous, folder), target)
+                    os.rename(os.path.join(build.current().previous_output, folder), target)
                     moved.update(pages)
                     continue
                 except OSError:
@@ -294,7 +282,7 @@ class PageWriter(Writer):
         build, untouched since (size and time as noted), in folders like it; `pages` gets
         them."""
         try:
-            entries = list(os.scandir(os.path.join(current.previous, folder)))
+            entries = list(os.scandir(os.path.join(build.current().previous_output, folder)))
         except OSError:
             return False
         for entry in entries:
@@ -365,23 +353,26 @@ def flush_pages(generator, writer) -> None:
 
 
 def set_output_aside(pelican) -> None:
-    wait_child(current.trash)  # a build in this process that never finished
+    current = build.current()
+    if current.unfinished is not None:  # a build in this process that never finished
+        wait_child(current.unfinished.trash)
     current.trash = output.empty_trash(pelican.settings["CACHE_PATH"])
-    current.previous, current.ledger = None, {}
     if pelican.settings.get("NEWS_FRESH_OUTPUT"):
         ledger = output.take_ledger(pelican.settings["CACHE_PATH"])
-        current.previous = output.set_aside(pelican.output_path, pelican.path,
-                                            pelican.settings.get("OUTPUT_RETENTION"),
-                                            pelican.settings["CACHE_PATH"])
-        if current.previous:
+        current.previous_output = output.set_aside(
+            pelican.output_path, pelican.path, pelican.settings.get("OUTPUT_RETENTION"),
+            pelican.settings["CACHE_PATH"])
+        if current.previous_output:
             current.ledger = ledger
 
 
 def finish_build(pelican) -> None:
+    current = build.current()
+    # The writer holds every page's context: only its figures outlive the build.
     writer, current.writer = current.writer, None
     if writer is not None:
         writer.finish()
-    previous, current.previous, current.ledger = current.previous, None, {}
+    previous, current.previous_output, current.ledger = current.previous_output, None, {}
     started = time.perf_counter()
     output.drop(previous, pelican.settings["CACHE_PATH"])
     wait_child(current.trash)

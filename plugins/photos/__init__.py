@@ -9,7 +9,6 @@ from pelican import signals
 
 from .photos import (
     check_settings,
-    forget_state,
     photo_files_generator,
     prepare_photos,
     replace_originals,
@@ -18,7 +17,6 @@ from .photos import (
 
 def register():
     signals.initialized.connect(check_settings)
-    signals.initialized.connect(forget_state)
     signals.get_generators.connect(photo_files_generator)
     signals.all_generators_finalized.connect(prepare_photos)
     signals.finalized.connect(replace_originals)

@@ -14,6 +14,7 @@ from pelican.contents import Content
 
 from tintuc.images import PhotoSettings, rewrite_images
 from tintuc.photos.references import Photo, Reference, is_photo_path, src_target
+from tintuc_plugins import pelican_compat
 
 _DOCUMENT_LISTS = ("articles", "translations", "hidden_articles", "hidden_translations",
                    "drafts", "drafts_translations", "pages", "hidden_pages",
@@ -44,10 +45,10 @@ class Statics:
         self.siteurl = (settings.get("SITEURL") or "").rstrip("/")
 
     def by_url(self) -> dict[str, Content]:
-        # `get_url_setting`, not `.url`: reading `Static.url` would pin the file where it is,
-        # and a later `{attach}` link could no longer move it beside its article.
+        # Where each is planned to go, not `.url`: reading `Static.url` would pin the file
+        # where it is, and a later `{attach}` link could no longer move it beside its article.
         if self._by_url is None:
-            self._by_url = {static.get_url_setting("url"): static
+            self._by_url = {pelican_compat.planned_location(static)[1]: static
                             for static in self.by_source.values()}
         return self._by_url
 
@@ -118,7 +119,7 @@ def find_photos(documents: list[Content], statics: Statics, settings: PhotoSetti
                                        index=index)
             return None
 
-        rewrite_images(document._content or "", collect)
+        rewrite_images(pelican_compat.raw_text(document), collect)
         if in_body:
             found.body_images[id(document)] = in_body
             found.references.extend(in_body.values())

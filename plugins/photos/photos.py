@@ -22,8 +22,6 @@ import os
 import shutil
 import time
 
-from pelican.contents import Content
-
 from tintuc.files import replacing
 from tintuc.images import PhotoSettingsError, parse_settings
 from tintuc.photos import report
@@ -32,6 +30,7 @@ from tintuc.photos.processing import process
 from tintuc.photos.references import Reference
 from tintuc.problems import Explained
 from tintuc.processes import worker_count
+from tintuc_plugins import build, pelican_compat
 
 from .finding import Statics, documents_of, find_photos
 
@@ -102,15 +101,6 @@ def photo_files_generator(pelican):
     return PhotoFiles
 
 
-# The state of the build under way, for `finalized`, which is only given the Pelican object.
-# Builds in one process run one after the other (tests included); each starts by clearing it.
-_build: dict[str, PhotoState | None] = {"state": None}
-
-
-def forget_state(pelican) -> None:
-    _build["state"] = None
-
-
 def replace_originals(pelican) -> None:
     """Each published original that carried metadata is replaced by its cleaned copy.
 
@@ -119,7 +109,7 @@ def replace_originals(pelican) -> None:
     copy goes in under a temporary name and is renamed over the old one, so a hard link to
     the editor's file (STATIC_CREATE_LINKS) is replaced, never written through.
     """
-    state, _build["state"] = _build["state"], None
+    state = build.current().photos
     if state is None:
         return
     output = pelican.settings["OUTPUT_PATH"]
@@ -161,22 +151,22 @@ def prepare_photos(generators) -> None:
     # --- each document's HTML, rewritten once
     with_featured = {id(reference.document) for reference in references if reference.featured}
     rewrite_started = time.perf_counter()
-    rewritten_documents, rewritten_images = [], 0
+    rewritten, rewritten_images = [], 0
     for document in documents:
         in_body = found.body_images.get(id(document))
         if not in_body:
             continue
-        document._content, count = rewrite_body(document._content, in_body, state,
-                                                id(document) in with_featured)
+        text, count = rewrite_body(pelican_compat.raw_text(document), in_body, state,
+                                   id(document) in with_featured)
         if count:
-            rewritten_documents.append(document)
+            rewritten.append((document, text))
             rewritten_images += count
-    _forget_rendered_content(rewritten_documents)
+    pelican_compat.replace_raw_text(rewritten)
     rewrite_seconds = time.perf_counter() - rewrite_started
 
     cleaned = sum(bool(photo.entries.get("original") and photo.entries["original"].variants)
                   for photo in photos.values())
-    _build["state"] = state
+    build.current().photos = state
 
     for generator in generators:
         if isinstance(generator, PhotoFiles):
@@ -191,7 +181,7 @@ def prepare_photos(generators) -> None:
         "workers": processed.workers,
         "failed": sum(photo.failure is not None for photo in photos.values()),
         "cleaned_originals": cleaned, "rewritten_images": rewritten_images,
-        "rewritten_documents": len(rewritten_documents),
+        "rewritten_documents": len(rewritten),
         "processing_seconds": processed.seconds, "rewrite_seconds": rewrite_seconds,
         "total_seconds": time.perf_counter() - started,
     })
@@ -200,21 +190,10 @@ def prepare_photos(generators) -> None:
         "Ảnh: %d tệp, %d phải xử lý (%d tiến trình, %.2f s), %d lấy từ bộ nhớ đệm, %d lỗi; "
         "%d thẻ <img> trong %d trang được viết lại (%.1f ms); cả bước ảnh %.2f s.",
         stats["photos"], stats["processed"], stats["workers"], processed.seconds,
-        stats["from_cache"], stats["failed"], rewritten_images, len(rewritten_documents),
+        stats["from_cache"], stats["failed"], rewritten_images, len(rewritten),
         rewrite_seconds * 1000, stats["total_seconds"], extra={"photo_stats": dict(stats)})
 
     _tell_editors(references, photos, settings, statics.content_root)
-
-
-def _forget_rendered_content(documents: list[Content]) -> None:
-    """Pelican memoises `content` per (document, site URL) in one cache for all documents;
-    anything rendered before the rewrite must not be served from it."""
-    if not documents:
-        return
-    wanted = {id(document) for document in documents}
-    cache = Content.__dict__["get_content"].cache
-    for key in [key for key in cache if key and id(key[0]) in wanted]:
-        del cache[key]
 
 
 # --- Telling editors -------------------------------------------------------------------------

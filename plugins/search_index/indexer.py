@@ -25,6 +25,7 @@ which is 17 minutes for 10,000 articles; the command reads a folder in seconds.
 
 import logging
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from tintuc.processes import ForkedJob, JobFailed, die_with_parent, news_workers
@@ -39,46 +40,54 @@ from tintuc.search.shards import (
     make_index,
     publish,
 )
+from tintuc_plugins import build, pelican_compat, shared
 
 logger = logging.getLogger(__name__)
 
 
-class _State:
-    def __init__(self):
-        self.articles: list = []
-        self.job: ForkedJob | None = None
-        self.started = 0.0
-        self.outcome: Outcome | None = None  # the last build's, for tests and measurements
+@dataclass
+class SearchState:
+    """The search index's part of a build (tintuc_plugins.build)."""
+
+    articles: list = field(default_factory=list)
+    job: ForkedJob | None = None
+    started: float = 0.0
+    outcome: Outcome | None = None  # for tests and measurements
 
 
-_state = _State()
+def _state() -> SearchState:
+    current = build.current()
+    if current.search is None:
+        current.search = SearchState()
+    return current.search
 
 
-def _stop_job() -> None:
-    if _state.job is not None:
-        _state.job.kill()
-        _state.job = None
+def _stop_job(state: SearchState | None) -> None:
+    if state is not None and state.job is not None:
+        state.job.kill()
+        state.job = None
 
 
 def start(pelican) -> None:
-    # Settings are checked before any work; nothing is carried over from an earlier build in
-    # the same process (the tests build many sites), not even its job if it never finished.
+    # Settings are checked before any work; a build in this process that never finished
+    # leaves no job running.
     settings_of(pelican.settings)
-    _stop_job()
-    _state.articles = []
-    _state.outcome = None
+    unfinished = build.current().unfinished
+    _stop_job(unfinished.search if unfinished else None)
+    _state()
 
 
 def collect_articles(generator) -> None:
-    _state.articles = list(generator.articles)
+    state = _state()
+    state.articles = list(generator.articles)
     config = settings_of(generator.settings)
     if config["enabled"]:
         # Written into the search page: it loads the first bundle and merges the others.
         bundles, words = bundle_paths(config["folder"],
-                                      (f"{article.date:%Y}" for article in _state.articles),
+                                      (f"{article.date:%Y}" for article in state.articles),
                                       config["shard_articles"])
-        generator.context["search_bundles"] = bundles
-        generator.context["search_words"] = words
+        generator.context[shared.SEARCH_BUNDLES] = bundles
+        generator.context[shared.SEARCH_WORDS] = words
         begin_index(generator.settings)
 
 
@@ -86,12 +95,12 @@ def entry_of(article) -> Entry:
     category = getattr(article, "category", None)
     return Entry(
         save_as=article.save_as,
-        title=getattr(article, "title_text", None) or article.title,
+        title=getattr(article, shared.TITLE_TEXT, None) or article.title,
         # The texts as read: the index takes their words, never their links or images, so
         # it needs neither the links resolved (Pelican can only do that once every static
         # file is known) nor the photos plugin's <picture> markup, and can start early.
         lead_html=article.metadata.get("summary") or "",
-        body_html=getattr(article, "_content", None) or "",
+        body_html=pelican_compat.raw_text(article),
         tags=tuple(tag.name for tag in getattr(article, "tags", None) or []),
         category=category.name if category else None,
         date=article.date,
@@ -114,15 +123,16 @@ def begin_index(settings) -> None:
     """Once the articles are read and settled: start making the index beside the rest."""
     if not settings_of(settings)["enabled"] or news_workers(settings) <= 1:
         return
-    _stop_job()
-    articles = _state.articles
-    _state.started = time.perf_counter()
-    _state.job = ForkedJob(lambda: _make(settings, articles, in_child=True))
-    _state.job.start()
+    state = _state()
+    _stop_job(state)
+    articles = state.articles
+    state.started = time.perf_counter()
+    state.job = ForkedJob(lambda: _make(settings, articles, in_child=True))
+    state.job.start()
 
 
-def _join() -> Outcome:
-    job, _state.job = _state.job, None
+def _join(state: SearchState) -> Outcome:
+    job, state.job = state.job, None
     try:
         return Outcome.from_dict(job.join())
     except JobFailed as error:
@@ -136,21 +146,22 @@ def _join() -> Outcome:
 def write_index(pelican) -> None:
     settings = pelican.settings
     config = settings_of(settings)
+    state = _state()
     if not config["enabled"]:
-        _stop_job()
+        _stop_job(state)
         return
     finishing = time.perf_counter()
-    if _state.job is not None:
-        background = finishing - _state.started
-        outcome = _join()
+    if state.job is not None:
+        background = finishing - state.started
+        outcome = _join(state)
     else:
         background = 0.0
-        outcome = Outcome.from_dict(_make(settings, _state.articles, in_child=False))
+        outcome = Outcome.from_dict(_make(settings, state.articles, in_child=False))
     waited = time.perf_counter() - finishing
     started = time.perf_counter()
     bundle = Path(settings["OUTPUT_PATH"]).resolve() / config["folder"]
     copied = publish(outcome, cache_of(settings), bundle)
-    _state.outcome = outcome
+    state.outcome = outcome
     indexed = [f"{shard['name']} ({shard.get('seconds', 0):.1f} giây)"
                for shard in outcome.shards if shard["indexed"]]
     shards = [shard for shard in outcome.shards if shard["name"] != WORDS]

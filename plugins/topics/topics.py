@@ -6,6 +6,7 @@ from pelican.urlwrappers import URLWrapper
 
 from tintuc.news_lists import group_lists
 from tintuc.text import fold
+from tintuc_plugins import shared
 
 # How many of the topic's other articles the box on an article shows (its page lists all).
 DEFAULT_COUNT = 10
@@ -42,7 +43,7 @@ class TopicsGenerator(Generator):
             article.topic_articles = [other for other in members if other is not article][:count]
         self.topics = sorted(by_topic.items(), key=lambda pair: (fold(pair[0].name),
                                                                   pair[0].name))
-        self.context["topics"] = self.topics
+        self.context[shared.TOPICS] = self.topics
 
     def generate_output(self, writer) -> None:
         settings = self.settings

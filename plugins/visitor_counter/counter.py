@@ -5,6 +5,7 @@ import logging
 from pelican.generators import ArticlesGenerator
 
 from tintuc.counter_report import CounterSettings, Snapshot, refresh
+from tintuc_plugins import shared
 
 logger = logging.getLogger(__name__)
 
@@ -18,17 +19,17 @@ def update_counter(generators) -> None:
     """
     # All generators hold the same context dictionary, so one assignment reaches every page.
     context = generators[0].context
-    context["visitor_counter"] = None
-    context["most_read"] = None
+    context[shared.VISITOR_COUNTER] = None
+    context[shared.MOST_READ] = None
     config = CounterSettings.from_mapping(generators[0].settings)
     if not config.enabled:
         return
     snapshot = refresh(config)
     for message in snapshot.warnings():
         logger.warning("%s", message)
-    context["visitor_counter"] = snapshot.block()
+    context[shared.VISITOR_COUNTER] = snapshot.block()
     articles = next((g.articles for g in generators if isinstance(g, ArticlesGenerator)), [])
-    context["most_read"] = most_read(snapshot, articles)
+    context[shared.MOST_READ] = most_read(snapshot, articles)
 
 
 def most_read(snapshot: Snapshot, articles) -> list | None:

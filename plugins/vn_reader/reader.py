@@ -7,6 +7,7 @@ reader calls then just turn those results into Pelican's objects and report the 
 
 import logging
 import os
+from datetime import datetime
 from pathlib import Path
 
 from pelican.readers import BaseReader
@@ -20,7 +21,7 @@ from tintuc.processes import news_workers
 from tintuc.publication import EXPIRED, SCHEDULED, status_at
 from tintuc.reading import ReadCache, ReadOptions, ReadResult, digest_of, read_article, read_many
 from tintuc.text import slugify
-from tintuc_plugins import pelican_compat
+from tintuc_plugins import build, pelican_compat
 
 logger = logging.getLogger(__name__)
 
@@ -111,31 +112,28 @@ class ReadingSession:
         self.cache.save()
 
 
-_session: ReadingSession | None = None
+def _session() -> ReadingSession | None:
+    return build.current().reading
 
 
 def start_session(pelican) -> None:
-    global _session
-    _session = ReadingSession(pelican.settings)
+    build.current().reading = ReadingSession(pelican.settings)
 
 
 def prepare_articles(generator) -> None:
-    _session.prepare(generator, "ARTICLE_PATHS", "ARTICLE_EXCLUDES")
+    _session().prepare(generator, "ARTICLE_PATHS", "ARTICLE_EXCLUDES")
 
 
 def prepare_pages(generator) -> None:
-    _session.prepare(generator, "PAGE_PATHS", "PAGE_EXCLUDES")
+    _session().prepare(generator, "PAGE_PATHS", "PAGE_EXCLUDES")
 
 
 def finish_session(generators) -> None:
-    if _session is not None:
-        _session.finish()
+    session = _session()
+    if session is not None:
+        session.finish()
         logger.info("Đọc %d tệp; %d tệp không đổi lấy từ bộ nhớ đệm",
-                    _session.read_count, len(_session.sources) - _session.read_count)
-
-
-def last_session() -> ReadingSession | None:
-    return _session
+                    session.read_count, len(session.sources) - session.read_count)
 
 
 class NewsMarkdownReader(BaseReader):
@@ -145,7 +143,7 @@ class NewsMarkdownReader(BaseReader):
     file_extensions = tuple(extension.lstrip(".") for extension in MARKDOWN_EXTENSIONS)
 
     def read(self, source_path):
-        result = (_session or ReadingSession(self.settings)).result_for(source_path)
+        result = (_session() or ReadingSession(self.settings)).result_for(source_path)
         report(result.problems)
         if result.has_errors:
             raise ContentError([problem for problem in result.problems if problem.is_error])
@@ -184,8 +182,7 @@ class NewsMarkdownReader(BaseReader):
         # Scheduled and expired articles: by the build's clock, read once per build.
         metadata["status"], why = status_at(metadata.get("status", "published"),
                                             metadata.get("date"), metadata.get("expires"),
-                                            _session.clock if _session else
-                                            build_clock(settings.get("NEWS_BUILD_TIME")))
+                                            _clock(settings))
         metadata["scheduled"] = why == SCHEDULED
         metadata["expired"] = why == EXPIRED
         return metadata
@@ -198,6 +195,11 @@ def _site_path(reference: str) -> str:
     while reference.startswith("../"):
         reference = reference[3:]
     return reference.lstrip("/")
+
+
+def _clock(settings) -> datetime:
+    session = _session()
+    return session.clock if session else build_clock(settings.get("NEWS_BUILD_TIME"))
 
 
 def publish_lead_links(generator) -> None:
