@@ -141,6 +141,11 @@ AUTHOR_URL = "tac-gia/{slug}/"
 AUTHOR_SAVE_AS = "tac-gia/{slug}/index.html"
 AUTHORS_URL = "tac-gia/"
 AUTHORS_SAVE_AS = "tac-gia/index.html"
+# The register of documents ("Văn bản"): the newest year at van-ban/, each year at its own.
+DOCUMENTS_URL = "van-ban/"
+DOCUMENTS_SAVE_AS = "van-ban/index.html"
+DOCUMENTS_YEAR_URL = "van-ban/{year}/"
+DOCUMENTS_YEAR_SAVE_AS = "van-ban/{year}/index.html"
 TOPIC_URL = "su-kien/{slug}/"
 TOPIC_SAVE_AS = "su-kien/{slug}/index.html"
 TOPICS_URL = "su-kien/"
@@ -173,7 +178,8 @@ JINJA_FILTERS = {**jinja_filters.FILTERS, **theme_filters.FILTERS, **assets.FILT
 # back from (any order works).
 PLUGINS = [f"tintuc_plugins.{name}" for name in (
     "build_guard", "content_guard", "legacy_redirects", "page_writer", "constant_time_lists",
-    "vn_reader", "photos", "news_lists", "topics", "visitor_counter", "search_index")]
+    "vn_reader", "photos", "news_lists", "topics", "documents", "visitor_counter",
+    "search_index")]
 # build_guard fails the build when any of these did not load (Pelican only logs it).
 REQUIRED_PLUGINS = list(PLUGINS)
 

@@ -15,7 +15,8 @@ Who sets each, and who reads it:
 - `topic`, `topic_articles`: topics; read by the theme and legacy_redirects;
 - `featured_photo_version`: photos; read by page_writer (the photo's file is part of a page);
 - context `nav_categories`, `news_home`, `archive_years`, `news_feed_articles`: news_lists;
-  read by the theme and news_lists' feeds; context `topics`: topics; context `search_bundles`,
+  read by the theme and news_lists' feeds; context `topics`: topics; document attribute
+  `attachments` and context `document_years`: documents; context `search_bundles`,
   `search_words`: search_index; context `visitor_counter`, `most_read`: visitor_counter (the
   theme's live blocks); the Jinja global `photo`: photos.
 """
@@ -40,6 +41,8 @@ NEWS_HOME = "news_home"
 ARCHIVE_YEARS = "archive_years"
 NEWS_FEED_ARTICLES = "news_feed_articles"
 TOPICS = "topics"
+ATTACHMENTS = "attachments"
+DOCUMENT_YEARS = "document_years"
 SEARCH_BUNDLES = "search_bundles"
 SEARCH_WORDS = "search_words"
 VISITOR_COUNTER = "visitor_counter"

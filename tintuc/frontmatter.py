@@ -38,6 +38,12 @@ KEYS = (
     Key("summary", "Tóm tắt", ("Tóm tắt", "Mô tả", "Summary")),
     Key("image", "Ảnh đại diện", ("Ảnh đại diện", "Ảnh", "Image"), kind="image"),
     Key("image_caption", "Chú thích ảnh", ("Chú thích ảnh", "Image_caption")),
+    # A document of the register ("Văn bản", Nghị định 42/2022): its number makes it one.
+    Key("document_number", "Số hiệu", ("Số hiệu", "Số văn bản", "Document_number")),
+    Key("document_kind", "Loại văn bản", ("Loại văn bản", "Document_kind"), kind="name"),
+    Key("issued", "Ngày ban hành", ("Ngày ban hành", "Issued"), kind="date"),
+    Key("effective", "Ngày hiệu lực", ("Ngày hiệu lực", "Effective"), kind="date"),
+    Key("document_file", "Tệp văn bản", ("Tệp văn bản", "Document_file"), kind="image"),
     Key("slug", "Đường dẫn", ("Đường dẫn", "Slug"), kind="slug"),
     Key("status", "Trạng thái", ("Trạng thái", "Status"), kind="status"),
     Key("featured", "Nổi bật", ("Nổi bật", "Featured"), kind="featured"),
@@ -377,8 +383,8 @@ def _image(key: Key, value: str, line: int, document: Document):
     while relative.startswith("../"):
         relative = relative[3:]
     if paths.contained(relative) is None:
-        document.error(line, "bad-image", f"“{key.label}” “{value}” trỏ ra ngoài thư mục nội "
-                       "dung", "ghi đường dẫn ảnh trong content/images, ví dụ "
+        document.error(line, f"bad-{key.name}", f"“{key.label}” “{value}” trỏ ra ngoài thư mục "
+                       "nội dung", "ghi đường dẫn tệp trong content/images, ví dụ "
                        "{static}/images/2024/03/anh.jpg")
         return None
     return value

@@ -175,8 +175,9 @@ class NewsMarkdownReader(BaseReader):
             metadata.pop("authors", None)
         metadata["summary"] = result.summary_html
         metadata["summary_text"] = result.summary_text
-        if "image" in metadata:
-            metadata["image"] = _site_path(metadata["image"])
+        for name in ("image", "document_file"):
+            if name in metadata:
+                metadata[name] = _site_path(metadata[name])
         metadata.setdefault("featured", False)
         metadata.setdefault("legacy_urls", [])
         # Scheduled and expired articles: by the build's clock, read once per build.
