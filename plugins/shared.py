@@ -18,7 +18,8 @@ Who sets each, and who reads it:
   read by the theme and news_lists' feeds; context `topics`: topics; document attribute
   `attachments` and context `document_years`: documents; context `search_bundles`,
   `search_words`: search_index; context `visitor_counter`, `most_read`: visitor_counter (the
-  theme's live blocks); the Jinja global `photo`: photos.
+  theme's live blocks); context `article_views` and the Jinja global `views_of`:
+  visitor_counter, drawn by page_writer after rendering; the Jinja global `photo`: photos.
 """
 
 TITLE_TEXT = "title_text"
@@ -47,3 +48,5 @@ SEARCH_BUNDLES = "search_bundles"
 SEARCH_WORDS = "search_words"
 VISITOR_COUNTER = "visitor_counter"
 MOST_READ = "most_read"
+ARTICLE_VIEWS = "article_views"
+VIEWS_OF = "views_of"

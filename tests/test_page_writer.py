@@ -140,11 +140,14 @@ def test_a_rebuild_writes_what_a_clean_build_writes(edit, tmp_path, photo_cache)
     first = build(root, SAMPLE, settings)
     assert first.ok, first.messages
     pages = page_stats()["rendered"]
-    assert pages > 150 and page_stats()["reused"] == 0
+    # A cold build renders every page; one page may be another's twin (the documents
+    # register's front page is its newest year's page), taken from what this build stored.
+    twins = page_stats()["reused"]
+    assert pages > 150 and twins <= 1
 
     unchanged = build(root, root / "content", settings, copy=False)
     assert unchanged.ok and page_stats()["rendered"] == 0
-    assert page_stats()["reused"] == pages
+    assert page_stats()["reused"] == pages + twins
 
     how(root)
     rebuilt = build(root, root / "content", settings, copy=False)
@@ -280,7 +283,7 @@ def test_relative_urls_render_every_page_with_its_live_blocks(tmp_path, photo_ca
                  {**settings_for(photo_cache, tmp_path), "RELATIVE_URLS": True})
     assert site.ok, site.messages
     pages = site.files()
-    assert page_stats()["reused"] == 0 and page_stats()["rendered"] > 150
+    assert page_stats()["reused"] <= 1 and page_stats()["rendered"] > 150
     for page in pages:
         text = site.read(page)
         assert "<!--live-block" not in text

@@ -198,6 +198,7 @@ class CounterState:
             "last_visits": tally.last_visits,
             "pending": [[time, digest, int(bot)] for time, digest, bot in tally.pending],
             "views": {day: tally.views[day] for day in sorted(tally.views)},
+            "view_totals": dict(sorted(tally.view_totals.items())),
             "files": [vars(record) for record in self.files],
             "forgotten_until": self.forgotten_until,
         }
@@ -229,6 +230,15 @@ class CounterState:
                                          for path, number in _dict(paths, "views").items()}
                    for day, paths in _mapping(data, "views").items()},
         )
+        if "view_totals" in data:
+            tally.view_totals = {_text(path, "view_totals"): _count(number, "view_totals")
+                                 for path, number in _mapping(data, "view_totals").items()}
+        else:
+            # A state from before the totals were kept: they start from the days it still
+            # holds, as close as it can tell (docs/publishing.md).
+            for counts in tally.views.values():
+                for path, number in counts.items():
+                    tally.view_totals[path] = tally.view_totals.get(path, 0) + number
         _check_times(tally)
         files = [_record(item) for item in _list(data, "files")]
         salt = _text(data.get("salt"), "salt")

@@ -130,18 +130,26 @@ class TemplateReads:
     - `foreign`: attribute names it reads on anything but the page's own document (`article`,
       `page`) itself: a listing's `item.title`, a neighbour's `other.url`;
     - `any_attribute`: it reads attributes whose names are computed (`x[name]`,
-      `attr(name)`): then nobody can say which.
+      `attr(name)`): then nobody can say which;
+    - `beyond_truth`: the names it uses for more than whether they are true (`{% if x %}`,
+      `x is defined`): a name it only tests shows nothing of its value but that.
     """
 
     names: frozenset[str]
     whole_lists: frozenset[str] = frozenset()
     foreign: frozenset[str] = frozenset()
     any_attribute: bool = False
+    beyond_truth: frozenset[str] = frozenset()
+
+    @property
+    def only_tested(self) -> frozenset[str]:
+        return self.names - self.beyond_truth
 
     def __or__(self, other: "TemplateReads") -> "TemplateReads":
         return TemplateReads(self.names | other.names, self.whole_lists | other.whole_lists,
                              self.foreign | other.foreign,
-                             self.any_attribute or other.any_attribute)
+                             self.any_attribute or other.any_attribute,
+                             self.beyond_truth | other.beyond_truth)
 
 
 def _list_family(name: str) -> tuple[str, str] | None:
@@ -209,8 +217,15 @@ def _attribute_names(argument) -> tuple[frozenset[str], bool]:
     return frozenset(), True
 
 
+def _only_tested(node, parents) -> bool:
+    parent = parents[-1] if parents else None
+    if isinstance(parent, nodes.Test) and parent.node is node and parent.name in _TESTS:
+        return True
+    return _is_condition(node, parents)
+
+
 def _reads_of(tree, main_documents: frozenset[str]) -> TemplateReads:
-    whole, foreign = set(), set()
+    whole, foreign, beyond_truth = set(), set(), set()
     computed = False
 
     def visit(node, parents):
@@ -219,6 +234,8 @@ def _reads_of(tree, main_documents: frozenset[str]) -> TemplateReads:
             family = _list_family(node.name)
             if family and not _membership_only(node, parents, family[1]):
                 whole.add(family[0])
+            if not _only_tested(node, parents):
+                beyond_truth.add(node.name)
         elif isinstance(node, nodes.Getattr):
             target = node.node
             if isinstance(target, nodes.Name) and target.name.endswith("_page") and \
@@ -248,7 +265,7 @@ def _reads_of(tree, main_documents: frozenset[str]) -> TemplateReads:
 
     visit(tree, ())
     return TemplateReads(frozenset(meta.find_undeclared_variables(tree)), frozenset(whole),
-                         frozenset(foreign), computed)
+                         frozenset(foreign), computed, frozenset(beyond_truth))
 
 
 def template_reads(environment: Environment, name: str, skip: frozenset = frozenset(),

@@ -265,8 +265,8 @@ class RenderCache:
             shared_id = (template.name, own, id(context), paginated)
             shared = self._shared.get(shared_id)
             if shared is None:
-                shared = self._shared[shared_id] = self._site_part(template, names, own,
-                                                                    context, paginated)
+                shared = self._shared[shared_id] = self._site_part(
+                    template, names, own, context, paginated, reads.only_tested)
             parts = [self.base, template.name.encode(), shared]
             for listed in whole:
                 parts += [b"whole " + listed.encode(),
@@ -275,7 +275,9 @@ class RenderCache:
                 if in_page:
                     value = page_values[name]
                     parts.append(name.encode())
-                    if name in paginated:
+                    if name in reads.only_tested:
+                        parts.append(b"true" if value else b"false")
+                    elif name in paginated:
                         parts.append(self._members(value))
                     elif name.endswith("_page") and name[:-5] in paginated \
                             and isinstance(value, Page):
@@ -301,13 +303,19 @@ class RenderCache:
                 documents, _membership(self.fingerprinter, documents))
         return known[1]
 
-    def _site_part(self, template, names, own, context, paginated) -> bytes:
+    def _site_part(self, template, names, own, context, paginated,
+                   only_tested: frozenset[str]) -> bytes:
         parts = []
         for name, in_page in zip(names, own, strict=True):
             if in_page:
                 continue
             parts.append(name.encode())
-            if name in context and name in paginated:
+            if name in only_tested:
+                # Only whether it is true shows: a menu item shown when there are documents
+                # does not change with each document.
+                value = context.get(name, template.globals.get(name))
+                parts.append(b"true" if value else b"false")
+            elif name in context and name in paginated:
                 parts.append(self._members(context[name]))
             elif name in context:
                 parts.append(self.fingerprinter.of(context[name]))

@@ -9,10 +9,14 @@ put in place and the file is written. The article generator's pages are held bac
 Output is byte-for-byte what a sequential build without a cache writes (tests/test_page_writer.py).
 """
 
+import contextlib
 import hashlib
 import logging
 import os
+import pickle
+import re
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 
@@ -23,9 +27,10 @@ from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
 from tintuc import fresh_output as output
+from tintuc.counter_report import views_html
 from tintuc.problems import Explained
 from tintuc.processes import news_workers, start_child, wait_child
-from tintuc_plugins import build, pelican_compat
+from tintuc_plugins import build, pelican_compat, shared
 
 from .render_cache import MAIN_DOCUMENTS, RenderCache
 
@@ -34,6 +39,9 @@ logger = logging.getLogger(__name__)
 # Below this many pages to render a fork costs more than it saves.
 MINIMUM_PAGES_PER_PROCESS = 40
 LIVE_MARK = "<!--live-block:{}-->"
+# An article's "Lượt xem", drawn after rendering like the live blocks, but per article.
+VIEWS_MARK = "<!--live-views:{}-->"
+_VIEWS_MARKS = re.compile(r"<!--live-views:([^>]*?)-->")
 # How much lower than the build's other processes the rendering processes run (os.nice).
 RENDER_NICENESS = 10
 
@@ -60,6 +68,7 @@ class PageJob:
     context: dict
     values: dict
     key: str | None = None
+    views: tuple[str, ...] = ()  # the articles whose "Lượt xem" the page shows, by URL
 
 
 class PageWriter(Writer):
@@ -75,6 +84,7 @@ class PageWriter(Writer):
         self._live_mark = ""  # the digest of the live blocks' HTML
         self.ledger: dict[str, tuple[str, int, int]] = {}  # this build's, for the next one
         self._live_function = self.live_block  # one object for every page's fingerprint
+        self._views_function = self.views_of
         # The signals that are not given the writer find it in the build's state.
         current = build.current()
         current.writer, current.page_stats = self, self.cache.stats
@@ -105,6 +115,7 @@ class PageWriter(Writer):
             # included (the theme includes them itself when `live_block` is not there).
             return job
         values["live_block"] = self._live_function
+        values[shared.VIEWS_OF] = self._views_function
         if path == os.devnull:
             return job
         started = time.perf_counter()
@@ -121,6 +132,18 @@ class PageWriter(Writer):
             raise RenderFailed(f"live_block(\"{name}\"): khối này không có trong "
                                "NEWS_LIVE_BLOCKS (pelicanconf.py).")
         return Markup(LIVE_MARK.format(name))
+
+    def views_of(self, document) -> Markup:
+        return Markup(VIEWS_MARK.format(getattr(document, "url", None) or ""))
+
+    def _views_mark(self, context: dict, urls: tuple[str, ...]) -> str:
+        """The figures of these articles' views, as a page shows them: part of what makes the
+        page the same as last time."""
+        if not urls:
+            return ""
+        figures = context.get(shared.ARTICLE_VIEWS) or {}
+        return "v" + hashlib.sha256("\0".join(
+            f"{url}\1{figures.get(url, '')}" for url in urls).encode()).hexdigest()[:16]
 
     def _live(self, job: PageJob) -> dict[str, str]:
         # Drawn from the site's context, never a page's: the same block goes into every page.
@@ -145,6 +168,10 @@ class PageWriter(Writer):
     def _finish(self, job: PageJob, text: str, live: dict[str, str]) -> None:
         for mark, html in live.items():
             text = text.replace(mark, html)
+        if "<!--live-views:" in text:
+            figures = job.context.get(shared.ARTICLE_VIEWS) or {}
+            job.views = tuple(sorted(set(_VIEWS_MARKS.findall(text))))
+            text = _VIEWS_MARKS.sub(lambda found: views_html(figures.get(found[1])), text)
         data = text.encode("utf-8")
         if job.path != os.devnull:
             os.makedirs(os.path.dirname(job.path), exist_ok=True)
@@ -200,13 +227,26 @@ class PageWriter(Writer):
             return
         shares = [to_render[share::workers] + to_reuse[share::workers]
                   for share in range(workers)]
-        children = []
+        children, reports = [], []
         try:
             for share in shares:
+                # What the child learns of its pages (their "Lượt xem") comes back in a file.
+                handle, report = tempfile.mkstemp(prefix="tintuc-pages-")
+                os.close(handle)
+                reports.append(report)
                 children.append(start_child(
-                    lambda share=share: self._render_in_child(share, live)))
+                    lambda share=share, report=report: self._render_in_child(share, live,
+                                                                             report)))
         finally:
             failed = [pid for pid in children if wait_child(pid)]
+            by_id = {id(job): job for job in jobs}
+            for report in reports:
+                with contextlib.suppress(OSError, EOFError, pickle.UnpicklingError), \
+                        open(report, "rb") as stream:
+                    for job_id, views in pickle.load(stream).items():
+                        by_id[job_id].views = views
+                with contextlib.suppress(OSError):
+                    os.unlink(report)
         if failed:
             raise RenderFailed(
                 f"{len(failed)} tiến trình dựng trang gặp lỗi (xem thông báo ở trên); "
@@ -231,7 +271,8 @@ class PageWriter(Writer):
             if job.key:
                 relative = self._relative(job.path)
                 entry = current.ledger.get(relative)
-                if entry and entry[0] == job.key + self._live_mark:
+                if entry and entry[0] == job.key + self._live_mark + self._views_mark(
+                        job.context, entry[3] if len(entry) > 3 else ()):
                     eligible[relative] = (job, entry)
                     continue
             left.append(job)
@@ -308,10 +349,11 @@ class PageWriter(Writer):
                     found = os.stat(job.path)
                 except OSError:
                     continue
-                self.ledger[self._relative(job.path)] = (job.key + self._live_mark,
-                                                         found.st_size, found.st_mtime_ns)
+                self.ledger[self._relative(job.path)] = (
+                    job.key + self._live_mark + self._views_mark(job.context, job.views),
+                    found.st_size, found.st_mtime_ns, job.views)
 
-    def _render_in_child(self, jobs: list[PageJob], live: dict[str, str]) -> int:
+    def _render_in_child(self, jobs: list[PageJob], live: dict[str, str], report: str) -> int:
         # The parent's console handler may be mid-write in another thread (Pelican's status
         # spinner) at the fork; a plain handler of our own cannot be left locked.
         root = logging.getLogger()
@@ -324,6 +366,8 @@ class PageWriter(Writer):
         for job in jobs:
             self._produce(job, live)
         self.cache.close()  # the child leaves with os._exit, which flushes nothing
+        with open(report, "wb") as stream:
+            pickle.dump({id(job): job.views for job in jobs if job.views}, stream)
         return 1 if flag.seen else 0
 
     def flush(self) -> None:
