@@ -493,8 +493,9 @@
   }
 
   // What the tests (and anyone curious, in the browser's console) can call.
-  window.TintucCms = {fromFile: fromFile, toFile: toFile, slugify: slugify, findKey: findKey,
-    readDate: readDate, writeDate: writeDate, vietnamNow: vietnamNow};
+  window.TintucCms = {fromFile: fromFile, toFile: ARTICLES.toFile, slugify: slugify,
+    findKey: findKey, readDate: readDate, writeDate: writeDate, vietnamNow: vietnamNow};
+  window.TintucCmsPages = PAGES;
 
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", function () { if (window.CMS) { start(); } });
