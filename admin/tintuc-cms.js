@@ -373,7 +373,7 @@
         var m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})/.exec(value);
         var required = this.props.field.get("required") !== false;
         var id = this.props.forID;
-        return h("div", {className: this.props.classNameWrapper},
+        return h("div", {className: this.props.classNameWrapper + " tintuc-date"},
           h("input", {type: "datetime-local", id: id, value: m ? m[1] : "", step: 60,
             onChange: this.change, onFocus: this.props.setActiveStyle,
             onBlur: this.props.setInactiveStyle, "aria-describedby": id + "-gio"}),
