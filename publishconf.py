@@ -95,7 +95,7 @@ PUBLISH_BUDGET = {
     "js_kb": 30,
     "image_kb": None,
     "site_mb": int(_env("PUBLISH_SITE_MB", "2048")),
-    "exclude": ["pagefind/*"],
+    "exclude": ["pagefind/*", "quan-tri/*"],  # Pagefind's and Decap CMS's own bundles
 }
 # The Content-Security-Policy the built site must pass: by default the one in the example
 # server configuration, so the two cannot drift apart; PUBLISH_CSP overrides it for servers
@@ -113,3 +113,6 @@ PUBLISH_PROTECT = [".well-known/"]
 
 # A broken photo stops a production build instead of publishing the original as it is.
 PHOTOS = {**_site.PHOTOS, "on_error": "stop"}
+
+# The web editor at /quan-tri/ is part of every published site: no bundle, no publication.
+ADMIN_CMS = {**_site.ADMIN_CMS, "required": True}
