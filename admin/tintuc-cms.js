@@ -470,6 +470,36 @@
     return data;
   }
 
+  // --- Names Decap CMS's own markup lacks, for screen readers (axe: tests/test_cms_browser.py) -
+
+  function nameWhatDecapLeavesUnnamed() {
+    document.querySelectorAll("#preview-pane:not([title])").forEach(function (frame) {
+      frame.setAttribute("title", "Xem trước bài");
+    });
+    document.querySelectorAll("[data-slate-editor]:not([aria-label])").forEach(function (box) {
+      box.setAttribute("aria-label", "Nội dung bài");
+    });
+    // The rich text / Markdown switch: on when the body is edited as Markdown.
+    var markdown = document.querySelector("[data-slate-editor]") ? "false" : "true";
+    document.querySelectorAll("button[role=switch]:not([aria-checked])," +
+      "button[data-tintuc-switch]").forEach(function (toggle) {
+      toggle.setAttribute("data-tintuc-switch", "");
+      toggle.setAttribute("aria-label", "Soạn bằng Markdown");
+      if (toggle.getAttribute("aria-checked") !== markdown) {
+        toggle.setAttribute("aria-checked", markdown);
+      }
+    });
+  }
+
+  function watchForUnnamed() {
+    var waiting = false;
+    new MutationObserver(function () {
+      if (waiting) { return; }
+      waiting = true;
+      window.requestAnimationFrame(function () { waiting = false; nameWhatDecapLeavesUnnamed(); });
+    }).observe(document.body, {childList: true, subtree: true});
+  }
+
   // --- Start ----------------------------------------------------------------------------------
 
   function start() {
@@ -490,6 +520,7 @@
       }
     });
     CMS.init({config: Object.assign({load_config_file: false}, T.config)});
+    watchForUnnamed();
   }
 
   // What the tests (and anyone curious, in the browser's console) can call.

@@ -40,11 +40,9 @@ LISTED = "Tuổi trẻ Cao Bằng chung tay khắc phục hậu quả cơn bão 
 # Decap CMS's own markup that fails WCAG 2.1 AA, with why; our own fields must pass all rules.
 # Each is checked to still occur, so a fixed one is noticed and removed from here.
 DECAP_VIOLATIONS = {
-    "color-contrast": "Decap's own grey-on-grey header buttons and collection links",
-    "aria-input-field-name": "the rich-text body editor (Slate) has no accessible name",
-    "aria-required-attr": "the rich text / Markdown switch has role=switch but no aria-checked",
-    "button-name": "the same switch has no text",
-    "frame-title": "the preview pane's <iframe> has no title",
+    # A menu's <span role="button"> inside the toolbar's own button: fixing it means changing
+    # Decap's component, not its attributes. (Contrast and missing names are corrected by
+    # admin/tintuc-cms.css and admin/tintuc-cms.js.)
     "nested-interactive": "the toolbar's heading and component menus nest buttons",
 }
 
@@ -354,7 +352,7 @@ def test_accessibility_of_the_editors_pages(editor):
     # Ours: the date widget and the preview pane's article must pass every rule.
     ours = axe(page, {"include": [[".tintuc-date"]]})
     assert [violation["id"] for violation in ours] == []
-    unexpected = {rule: (violation["help"], [node["target"] for node in violation["nodes"]][:3],
+    unexpected = {rule: (violation["help"], [node["target"] for node in violation["nodes"]],
                          violation["nodes"][0]["html"][:300])
                   for rule, violation in found.items() if rule not in DECAP_VIOLATIONS}
     if os.environ.get("CMS_AXE_REPORT"):

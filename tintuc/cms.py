@@ -274,12 +274,14 @@ def index_page(settings: dict, script_digests: dict[str, str]) -> str:
     """The editor's page: Decap CMS draws everything into it."""
     name = settings.get("SITENAME") or "Tin tức"
     ours, theirs = script_digests["tintuc-cms.js"], script_digests["decap-cms.js"]
+    style = script_digests["tintuc-cms.css"]
     title = f"Quản trị nội dung - {name}"
     return (
         "<!DOCTYPE html>\n<html lang=\"vi\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         "<meta name=\"robots\" content=\"noindex, nofollow\">\n"
         f"<title>{_escape(title)}</title>\n"
+        f"<link rel=\"stylesheet\" href=\"tintuc-cms.css?v={style}\">\n"
         "</head>\n<body>\n"
         f"<noscript><p>Trình biên tập cần JavaScript: hãy bật JavaScript rồi tải lại trang."
         "</p></noscript>\n"

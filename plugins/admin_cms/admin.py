@@ -10,6 +10,7 @@ logger = logging.getLogger(__name__)
 
 PROJECT = Path(__file__).resolve().parents[2]
 OUR_SCRIPT = PROJECT / "admin" / "tintuc-cms.js"
+OUR_STYLE = PROJECT / "admin" / "tintuc-cms.css"
 STYLESHEET = "css/tin.css"
 
 
@@ -61,5 +62,8 @@ def write_admin(pelican) -> None:
                             _stylesheet_url(settings)).encode("utf-8")
     digests["tintuc-cms.js"] = cms.digest(script)
     fresh_output.write(str(folder / "tintuc-cms.js"), script, str(output), cache)
+    style = OUR_STYLE.read_bytes()
+    digests["tintuc-cms.css"] = cms.digest(style)
+    fresh_output.write(str(folder / "tintuc-cms.css"), style, str(output), cache)
     page = cms.index_page(settings, digests).encode("utf-8")
     fresh_output.write(str(folder / "index.html"), page, str(output), cache)
