@@ -73,7 +73,7 @@ def _wait_http(url: str, seconds: float, process: subprocess.Popen, log: Path) -
 class Editor:
     """`invoke admin` on a repository of its own, and Chromium with every request recorded."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, *options: str):
         self.root = root
         self.repo = root / "depot"
         shutil.copytree(PROJECT / "content", self.repo / "content")
@@ -88,7 +88,7 @@ class Editor:
         self.log = root / "admin.log"
         self.process = subprocess.Popen(
             [str(BIN / "invoke"), "admin", "--path", str(self.repo / "content"),
-             "--port", str(self.port), "--cong-git", str(self.proxy_port)],
+             "--port", str(self.port), "--cong-git", str(self.proxy_port), *options],
             cwd=PROJECT, stdout=self.log.open("w"), stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL, env={**os.environ, "PYTHONUNBUFFERED": "1"})
         self.requests: list[str] = []
@@ -113,8 +113,8 @@ class Editor:
         pytest.fail(f"no commit after saving:\n{self.log.read_text()}")
 
 
-@pytest.fixture(scope="module")
-def editor():
+@contextlib.contextmanager
+def running_editor(*options: str):
     require(CHROMIUM.exists(), "Chromium")
     require((PROJECT / "node_modules" / "decap-cms" / "dist" / "decap-cms.js").exists(),
             "decap-cms (npm ci)")
@@ -122,7 +122,7 @@ def editor():
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as folder:
-        editor = Editor(Path(folder))
+        editor = Editor(Path(folder), *options)
         try:
             _wait_http(editor.base + "quan-tri/", 180, editor.process, editor.log)
             with sync_playwright() as playwright:
@@ -133,12 +133,20 @@ def editor():
                 context.on("request", lambda request: editor.requests.append(request.url))
                 editor.page = context.new_page()
                 editor.page.set_default_timeout(20_000)
+                # Decap asks "publish now?" with window.confirm: the editor says yes.
+                editor.page.on("dialog", lambda dialog: dialog.accept())
                 try:
                     yield editor
                 finally:
                     context.close()
         finally:
             editor.stop()
+
+
+@pytest.fixture(scope="module")
+def editor():
+    with running_editor() as running:
+        yield running
 
 
 def shot(page, name: str, **options) -> None:
@@ -361,3 +369,4 @@ def test_accessibility_of_the_editors_pages(editor):
                                                                  ensure_ascii=False))
     assert unexpected == {}
     assert set(DECAP_VIOLATIONS) <= set(found), "a rule Decap failed now passes: update the list"
+
