@@ -105,7 +105,8 @@ PUBLISH_NGINX_CONF = _env("PUBLISH_NGINX_CONF", "deploy/nginx/tintuc.conf")
 # A GitHub Pages custom domain (written as CNAME on the gh-pages branch).
 PUBLISH_CNAME = _env("PUBLISH_CNAME")
 # Pre-compressed copies (tools/publish.py says why pages get a faster brotli setting).
-PUBLISH_COMPRESSION = {"gzip_level": 9, "brotli_quality": 11, "brotli_quality_pages": 7}
+PUBLISH_COMPRESSION = {"gzip_level": 9, "brotli_quality": 11, "brotli_quality_pages": 7,
+                       "fast_folders": ["quan-tri"]}
 # Published releases kept beside a folder target, for rolling back by hand.
 PUBLISH_KEEP_RELEASES = int(_env("PUBLISH_KEEP_RELEASES", "3"))
 # Server-side paths that `rsync --delete-after` must leave alone (ACME challenges).

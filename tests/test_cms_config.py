@@ -155,3 +155,22 @@ def test_the_editor_has_its_own_policy_only_under_its_path():
     assert policy["script-src"] == ["'self'", "'unsafe-eval'"]
     assert policy["frame-ancestors"] == ["'none'"]
     assert "X-Robots-Tag" in block and "Strict-Transport-Security" in block
+
+
+def test_publishing_compresses_the_editors_bundle_quickly(tmp_path):
+    import brotli
+
+    from tintuc_tools.publish import compress_tree
+
+    script = ("function decap(){return 'Trình biên tập';}\n" * 400).encode()
+    for name in ("quan-tri/decap-cms.js", "theme/js/tin.js"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(script)
+    options = load_settings(PROJECT / "publishconf.py")["PUBLISH_COMPRESSION"]
+    assert options["fast_folders"] == ["quan-tri"]
+    compress_tree(tmp_path, options)
+    quick = brotli.compress(script, quality=options["brotli_quality_pages"])
+    slow = brotli.compress(script, quality=options["brotli_quality"])
+    assert quick != slow
+    assert (tmp_path / "quan-tri" / "decap-cms.js.br").read_bytes() == quick
+    assert (tmp_path / "theme" / "js" / "tin.js.br").read_bytes() == slow
