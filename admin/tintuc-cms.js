@@ -180,6 +180,7 @@
       var yes = text ? lookup(YES_NO, text) : null;
       return yes === null ? text : yes;
     }
+    if (key.kind === "image") { return showable(text); }
     return text;
   }
 
@@ -190,7 +191,24 @@
     if (typeof value === "boolean") { return value ? "có" : "không"; }
     if (Array.isArray(value)) { value = value.join(", "); }
     // One line: the reader would join the lines of a value with spaces anyway.
-    return spaces(nfc(String(value)));
+    return spaces(nfc(String(writable(value))));
+  }
+
+  // --- Photos already on the site --------------------------------------------------------------
+
+  // The CMS finds a photo only in the folder it uploads to (this article's month): a photo of
+  // another month would show as broken. While a file is open, `{static}/` is therefore the
+  // site's own address (where the photo is published, or previewed by `invoke admin`), and
+  // becomes `{static}/` again when the file is written.
+  var siteRoot = /^https?:$/.test(location.protocol) ? new URL("../", location.href).href : null;
+  var STATIC = "{static}/";
+
+  function showable(text) {
+    return siteRoot && text ? String(text).split(STATIC).join(siteRoot) : text;
+  }
+
+  function writable(text) {
+    return siteRoot && typeof text === "string" ? text.split(siteRoot).join(STATIC) : text;
   }
 
   // --- The format ---------------------------------------------------------------------------
@@ -258,7 +276,7 @@
       data[entry.name] = fromText(KEYS[entry.name], entry.value);
       read[entry.name] = index;  // a key given twice: the later line wins, as in the reader
     });
-    data.body = file.body.join("\n");
+    data.body = showable(file.body.join("\n"));
     data[META] = JSON.stringify({file: file, entries: entries, read: read, values: data});
     return data;
   }
@@ -274,7 +292,7 @@
   function line(label, text) { return (label + ": " + text).replace(/\s+$/, ""); }
 
   function bodyLines(body) {
-    var text = nfc(String(body || "")).replace(/\r\n?/g, "\n").replace(/\s+$/, "");
+    var text = nfc(String(writable(body || ""))).replace(/\r\n?/g, "\n").replace(/\s+$/, "");
     return text ? (text + "\n").split("\n") : [];
   }
 
@@ -527,6 +545,8 @@
   window.TintucCms = {fromFile: fromFile, toFile: ARTICLES.toFile, slugify: slugify,
     findKey: findKey, readDate: readDate, writeDate: writeDate, vietnamNow: vietnamNow};
   window.TintucCmsPages = PAGES;
+  // Where `{static}/` is shown from (the site's root; none on a page that is not the site's).
+  window.TintucCms.siteRoot = function (root) { siteRoot = root; };
 
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", function () { if (window.CMS) { start(); } });

@@ -246,3 +246,26 @@ def test_now_is_vietnam_time_whatever_the_computers_zone(js):
     expected = datetime.now(VIETNAM).replace(second=0, microsecond=0)
     got = datetime.fromisoformat(now).replace(tzinfo=VIETNAM)
     assert abs((got - expected).total_seconds()) <= 60
+
+
+def test_photos_show_from_the_site_and_are_written_back_as_static(js):
+    text = (PROJECT / "content" / "phong-trao-tinh-nguyen" /
+            "2024-09-14-chung-tay-khac-phuc-hau-qua-bao-so-3.md").read_text("utf-8")
+    try:
+        js("() => TintucCms.siteRoot('https://tinhdoan.example.vn/')")
+        data = js("text => TintucCms.fromFile(text)", text)
+        assert data["image"] == ("https://tinhdoan.example.vn/images/2024/09/"
+                                 "chung-tay-khac-phuc-hau-qua-bao-so-3.jpg")
+        assert "{static}" not in data["body"]
+        assert "](https://tinhdoan.example.vn/images/2024/09/khac-phuc" in data["body"]
+        assert js(ROUND_TRIP, [text]) == [text]
+        edited = js("""text => { const d = TintucCms.fromFile(text);
+            d.body = d.body.trimEnd() + '\\n\\nĐoạn mới.'; return TintucCms.toFile(d); }""",
+                    text)
+        assert edited == text.rstrip("\n") + "\n\nĐoạn mới.\n"
+        other = js("""text => { const d = TintucCms.fromFile(text);
+            d.image = 'https://tinhdoan.example.vn/images/2024/09/khac.jpg';
+            return TintucCms.toFile(d); }""", text)
+        assert "Ảnh đại diện: {static}/images/2024/09/khac.jpg\n" in other
+    finally:
+        js("() => TintucCms.siteRoot(null)")
