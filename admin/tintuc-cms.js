@@ -85,7 +85,8 @@
     return null;
   }
 
-  var KEY_LINE = /^([\p{L}_][\p{L}\p{N}_ .-]{0,39}?)\s*:\s?(.*)$/u;
+  // `[\s\S]`, not `.`: Python's `.` takes U+2028 and U+2029, JavaScript's does not.
+  var KEY_LINE = /^([\p{L}_][\p{L}\p{N}_ .-]{0,39}?)\s*:\s?([\s\S]*)$/u;
   var FENCE = "---";
 
   // The names the editor edits (fields of the collections), and which of them is a date.
@@ -215,52 +216,61 @@
 
   var META = "__tintuc";
 
+  // A file as lines without their ends, and each line's own end ("\r\n", "\n", "\r", or ""
+  // for the last): a line that is written again keeps its end, so a file with CRLF or mixed
+  // line ends changes only where it was edited. Rows are indexes into `lines`.
   function parseFile(content) {
     var text = String(content);
     var bom = text.charAt(0) === "\uFEFF";
     if (bom) { text = text.slice(1); }
-    var eol = text.indexOf("\r\n") >= 0 ? "\r\n" : "\n";
-    var lines = text.replace(/\r\n?/g, "\n").split("\n");
-    var before = [], header = [], separator = [], bodyStart;
+    var lines = [], ends = [], pattern = /([^\r\n]*)(\r\n|\r|\n|$)/g, m;
+    while ((m = pattern.exec(text))) {
+      lines.push(m[1]);
+      ends.push(m[2]);
+      if (!m[2]) { break; }
+    }
+    var counts = {"\r\n": 0, "\n": 0, "\r": 0};
+    ends.forEach(function (end) { if (end) { counts[end] += 1; } });
+    var eol = Object.keys(counts).reduce(function (a, b) { return counts[b] > counts[a] ? b : a; },
+      "\n");
+    var rows = lines.map(function (_, index) { return index; });
+    var file = {text: String(content), bom: bom, eol: eol, lines: lines, ends: ends,
+      before: [], header: [], separator: [], body: rows};
     if (lines.length && lines[0].trim() === FENCE) {
       var close = -1;
       for (var i = 1; i < lines.length; i++) {
         if (lines[i].trim() === FENCE) { close = i; break; }
       }
-      if (close < 0) {  // an unclosed fence: `invoke check` says so; nothing is read
-        return {bom: bom, eol: eol, before: [], header: [], separator: [], body: lines};
-      }
-      before = [lines[0]];
-      header = lines.slice(1, close);
-      separator = [lines[close]];
-      bodyStart = close + 1;
+      if (close < 0) { return file; }  // an unclosed fence: `invoke check` says so
+      file.before = [0];
+      file.header = rows.slice(1, close);
+      file.separator = [close];
+      file.body = rows.slice(close + 1);
     } else if (lines.length && KEY_LINE.test(lines[0])) {
       var end = lines.findIndex(function (line) { return !line.trim(); });
       if (end < 0) { end = lines.length; }
-      header = lines.slice(0, end);
-      separator = lines.slice(end, end + 1);
-      bodyStart = end + 1;
-    } else {
-      bodyStart = 0;
+      file.header = rows.slice(0, end);
+      file.separator = rows.slice(end, end + 1);
+      file.body = rows.slice(end + 1);
     }
-    return {bom: bom, eol: eol, before: before, header: header, separator: separator,
-      body: lines.slice(bodyStart)};
+    return file;
   }
 
   // The header as entries: a key line with its continuation lines, or a line kept as it is.
-  function headerEntries(header) {
+  function headerEntries(file) {
     var entries = [], lastKey = null;
-    header.forEach(function (line) {
-      if (!line.trim()) { entries.push({lines: [line]}); return; }
+    file.header.forEach(function (row) {
+      var line = file.lines[row];
+      if (!line.trim()) { entries.push({rows: [row]}); return; }
       if (/^\s/.test(line) && lastKey) {
-        lastKey.lines.push(line);
+        lastKey.rows.push(row);
         lastKey.value = (lastKey.value + " " + line.trim()).trim();
         return;
       }
       var m = KEY_LINE.exec(line);
-      if (!m) { entries.push({lines: [line]}); return; }
+      if (!m) { entries.push({rows: [row]}); return; }
       var key = findKey(m[1].trim());
-      lastKey = {lines: [line], typed: m[1].trim(), value: m[2].trim(),
+      lastKey = {rows: [row], typed: m[1].trim(), value: m[2].trim(),
         name: key ? key.name : null};
       entries.push(lastKey);
     });
@@ -269,14 +279,14 @@
 
   function fromFile(content) {
     var file = parseFile(content);
-    var entries = headerEntries(file.header);
+    var entries = headerEntries(file);
     var data = {}, read = {};
     entries.forEach(function (entry, index) {
       if (!entry.name || !(entry.name in EDITED)) { return; }
       data[entry.name] = fromText(KEYS[entry.name], entry.value);
       read[entry.name] = index;  // a key given twice: the later line wins, as in the reader
     });
-    data.body = showable(file.body.join("\n"));
+    data.body = showable(file.body.map(function (row) { return file.lines[row]; }).join("\n"));
     data[META] = JSON.stringify({file: file, entries: entries, read: read, values: data});
     return data;
   }
@@ -323,20 +333,27 @@
         changed[name] = toText(key, data[name]);
       }
     });
+    var bodyChanged = nfc(String(data.body || "")) !== nfc(old.body || "");
+    if (!Object.keys(changed).length && !bodyChanged) { return file.text; }
     var rank = function (name) {
       var at = T.order.indexOf(name);
       return at < 0 ? T.order.length : at;
     };
-    var out = [];  // [lines, name]
+    // Output rows: [text, end or null (the file's usual end), key name].
+    var kept = function (row) { return [file.lines[row], file.ends[row], null]; };
+    var out = [];  // [rows, name]
     entries.forEach(function (entry, index) {
       var name = entry.name;
       if (name && name in changed && meta.read[name] === index) {
         var text = changed[name];
-        if (text || isEmptyAllowed(name)) { out.push([[line(entry.typed, text)], name]); }
+        var last = entry.rows[entry.rows.length - 1];
+        if (text || isEmptyAllowed(name)) {
+          out.push([[[line(entry.typed, text), file.ends[last], name]], name]);
+        }
         delete changed[name];
         return;
       }
-      out.push([entry.lines, name]);
+      out.push([entry.rows.map(kept), name]);
     });
     // Keys the file did not have: each after the last line of a key that comes before it in
     // `invoke new`'s order, else first.
@@ -349,16 +366,27 @@
       out.forEach(function (item, index) {
         if (item[1] && rank(item[1]) < rank(name)) { at = index + 1; }
       });
-      out.splice(at, 0, [[line(KEYS[name].label, text)], name]);
+      out.splice(at, 0, [[[line(KEYS[name].label, text), null, name]], name]);
     });
-    var header = [];
-    out.forEach(function (item) { header.push.apply(header, item[0]); });
-    var body = file.body;
-    if (nfc(String(data.body || "")) !== nfc(old.body || "")) { body = bodyLines(data.body); }
-    var separator = file.separator;
-    if (!separator.length && body.length && header.length) { separator = [""]; }
-    var lines = file.before.concat(header, separator, body);
-    return (file.bom ? "\uFEFF" : "") + lines.join(file.eol);
+    var rows = file.before.map(kept);
+    out.forEach(function (item) { rows.push.apply(rows, item[0]); });
+    var separator = file.separator.map(kept);
+    var body = file.body.map(kept);
+    if (bodyChanged) {
+      body = bodyLines(data.body).map(function (text) { return [text, null, null]; });
+      if (body.length) { body[body.length - 1][1] = ""; }
+    }
+    if (!separator.length && body.length && rows.length) { separator = [["", null, null]]; }
+    rows = rows.concat(separator, body);
+    var text = file.bom ? "\uFEFF" : "";
+    rows.forEach(function (row, index) {
+      var end = row[1];
+      if (end === null || (end === "" && index < rows.length - 1)) {
+        end = index < rows.length - 1 ? file.eol : "";
+      }
+      text += row[0] + end;
+    });
+    return text;
   }
 
   var ARTICLES = {fromFile: fromFile, toFile: function (data) { return toFile(data, false); }};
