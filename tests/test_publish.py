@@ -313,6 +313,13 @@ def test_gh_pages_branch_in_a_bare_repository(tmp_path):
     assert git("log", "--format=%P", "-1", "gh-pages", cwd=bare).strip() == first
     assert "tin-ba.html" in git("ls-tree", "-r", "--name-only", "gh-pages", cwd=bare)
 
+    # The hourly run with nothing new (no scheduled article due): no commit on the branch.
+    second = git("rev-parse", "gh-pages", cwd=bare).strip()
+    run = publish(content, f"gh-pages:{bare}")
+    assert run.returncode == 0, output_of(run)
+    assert "không có gì để đẩy" in run.stdout, run.stdout
+    assert git("rev-parse", "gh-pages", cwd=bare).strip() == second
+
 
 # --- every gate stops a broken site, and no target changes ------------------------------------
 

@@ -166,9 +166,10 @@ def _lowercase(pattern: str) -> str:
     return "".join(out)
 
 
-def _alternatives(source: str) -> list[str]:
-    """The top-level `|` alternatives of a pattern."""
-    parts, depth, start, position, in_class = [], 0, 0, 0, False
+def _structure(source: str):
+    """(position, character, groups open after it) for each character of a pattern that is
+    neither escaped nor inside a `[…]` class: where its top level can be told."""
+    depth, position, in_class = 0, 0, False
     while position < len(source):
         char = source[position]
         if char == "\\":
@@ -178,14 +179,19 @@ def _alternatives(source: str) -> list[str]:
             in_class = char != "]"
         elif char == "[":
             in_class = True
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "|" and depth == 0:
+        else:
+            depth += (char == "(") - (char == ")")
+            yield position, char, depth
+        position += 1
+
+
+def _alternatives(source: str) -> list[str]:
+    """The top-level `|` alternatives of a pattern."""
+    parts, start = [], 0
+    for position, char, depth in _structure(source):
+        if char == "|" and depth == 0:
             parts.append(source[start:position])
             start = position + 1
-        position += 1
     parts.append(source[start:])
     return parts
 
@@ -202,23 +208,9 @@ def _group_body(alternative: str) -> str | None:
 
 def _closes_at_end(alternative: str) -> bool:
     """Whether the `(` that opens the alternative closes at its very end."""
-    depth, position, in_class = 0, 0, False
-    while position < len(alternative):
-        char = alternative[position]
-        if char == "\\":
-            position += 2
-            continue
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return position == len(alternative) - 1
-        position += 1
+    for position, char, depth in _structure(alternative):
+        if char == ")" and depth == 0:
+            return position == len(alternative) - 1
     return False
 
 

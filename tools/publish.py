@@ -662,8 +662,16 @@ class GhPagesTarget:
         print_changes(added, changed, removed)
 
     def deploy(self, staging: Path) -> None:
-        self._commit(staging, push=True)
-        say(f"Đã đẩy nhánh {self.target.branch} lên {self.remote}.")
+        branch = self.target.branch
+        existed = self._commit(staging, push=False)
+        # The hourly run publishes scheduled articles; an hour with nothing new must not add a
+        # commit to the branch (24 a day, each the whole site's tree).
+        if existed and self._git("rev-parse", f"{branch}^{{tree}}").stdout == \
+                self._git("rev-parse", f"target/{branch}^{{tree}}").stdout:
+            say(f"Nhánh {branch} của {self.remote} đã đúng như bản này: không có gì để đẩy.")
+            return
+        self._git("push", "-q", "target", f"refs/heads/{branch}:refs/heads/{branch}")
+        say(f"Đã đẩy nhánh {branch} lên {self.remote}.")
 
     def discard(self, staging: Path) -> None:
         shutil.rmtree(staging, ignore_errors=True)
