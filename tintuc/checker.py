@@ -34,6 +34,7 @@ from tintuc.frontmatter import (
 from tintuc.legacy_import import strip_prefix, url_path
 from tintuc.problems import ERROR, WARNING, Problem
 from tintuc.text import fold, nfc, slugify
+from tintuc.warning_groups import Group, group_problems
 
 # The extensions the site's Markdown reader takes (plugins/vn_reader/reader.py); Pelican
 # matches them case-sensitively, so `Bai.MD` is silently skipped by a build.
@@ -725,11 +726,17 @@ def _free_backup_name(path: Path) -> Path:
 # --- Telling ------------------------------------------------------------------------------
 
 
-def report_text(result: CheckResult, fixed: list[Fixed] = ()) -> str:
-    """What `invoke check` prints: one line per problem, then the count."""
+def report_text(result: CheckResult, fixed: list[Fixed] = (), verbose: bool = False,
+                verbose_hint: str = "invoke check --verbose") -> str:
+    """What `invoke check` prints: one line per problem, then the count.
+
+    Unless `verbose`, a warning given in the same words at more than a few places is one
+    line naming the first few (tintuc.warning_groups); every error keeps its own line."""
     lines = [f"Đã chuyển sang Unicode dựng sẵn (NFC): {item.path} (bản gốc: {item.backup})"
              for item in fixed]
-    lines += [str(problem) for problem in result.problems]
+    told = result.problems if verbose else group_problems(result.problems)
+    lines += [item.line(verbose_hint=verbose_hint) if isinstance(item, Group) else str(item)
+              for item in told]
     verdict = ("có lỗi: trang sẽ không dựng được cho tới khi sửa xong" if result.errors
                else "không có lỗi")
     lines.append(f"Đã kiểm tra {result.files_checked} tệp: {result.summary()} ({verdict}).")

@@ -31,8 +31,12 @@ def content_folder(settings: dict, settings_file: Path) -> Path:
 
 
 def run(path: str | None = None, settings_file: str | None = None, files=None,
-        as_json: bool = False, fix: bool = False, out=None) -> int:
-    """Check, print the report, and return the exit status."""
+        as_json: bool = False, fix: bool = False, out=None, verbose: bool = False,
+        verbose_hint: str = "invoke check --verbose") -> int:
+    """Check, print the report, and return the exit status.
+
+    Warnings given in the same words at many places are grouped unless `verbose`; JSON
+    always holds every problem."""
     out = out or sys.stdout
     settings_path = Path(settings_file) if settings_file else SETTINGS_FILE
     settings = load_settings(settings_path)
@@ -56,7 +60,8 @@ def run(path: str | None = None, settings_file: str | None = None, files=None,
     if as_json:
         print(json.dumps(report_json(result, fixed), ensure_ascii=False, indent=2), file=out)
     else:
-        print(report_text(result, fixed), file=out)
+        print(report_text(result, fixed, verbose=verbose, verbose_hint=verbose_hint),
+              file=out)
     return 1 if result.errors else 0
 
 
@@ -71,9 +76,12 @@ def main(argv=None) -> int:
     parser.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
     parser.add_argument("--fix", action="store_true",
                         help="chuyển tệp gõ ở dạng NFD sang NFC, giữ bản gốc .bak")
+    parser.add_argument("--verbose", action="store_true",
+                        help="in từng cảnh báo, không gộp các cảnh báo giống nhau")
     options = parser.parse_args(argv)
     return run(options.path, options.settings, options.files or None, options.json,
-               options.fix)
+               options.fix, verbose=options.verbose,
+               verbose_hint="python -m tintuc_tools.check_files --verbose")
 
 
 if __name__ == "__main__":
