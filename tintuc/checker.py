@@ -12,6 +12,7 @@ is rendered, so 10,000 articles take seconds (benchmarks/check_bench.py).
 """
 
 import difflib
+import functools
 import os
 import posixpath
 import re
@@ -348,16 +349,23 @@ def _category_problems(source: Source, settings) -> list[Problem]:
     category = source.document.get("category")
     if not categories or not category or category in categories:
         return []
-    by_folded = {fold(name): name for name in categories}
-    guess = by_folded.get(fold(category))
-    if guess is None:
-        close = difflib.get_close_matches(fold(category), list(by_folded), n=1, cutoff=0.6)
-        guess = by_folded[close[0]] if close else None
+    guess = _closest_category(category, tuple(categories))
     listed = "; ".join(categories)
     hint = (f"có phải ý bạn là “{guess}”? Các chuyên mục: {listed}" if guess
             else f"chọn một trong các chuyên mục: {listed}")
     return [_warn(source, "category", "unknown-category",
                   f"chuyên mục “{category}” không có trong danh sách chuyên mục của trang", hint)]
+
+
+@functools.lru_cache(maxsize=256)
+def _closest_category(category: str, categories: tuple[str, ...]) -> str | None:
+    """Imported sites repeat one unknown category in thousands of files: asked once each."""
+    by_folded = {fold(name): name for name in categories}
+    guess = by_folded.get(fold(category))
+    if guess is None:
+        close = difflib.get_close_matches(fold(category), list(by_folded), n=1, cutoff=0.6)
+        guess = by_folded[close[0]] if close else None
+    return guess
 
 
 # --- Photos and links --------------------------------------------------------------------

@@ -250,6 +250,11 @@ def _measure(variant: str, command: list[str], output: Path, cwd: Path,
              "last_seen": round(seen.last_seen - began, 2),
              "cpu_seconds": round(seen.cpu_seconds, 2)}
             for seen in sampler.processes.values()]
+        run.extra["memory_peak_at"] = round(peak.when - began, 2)
+        run.extra["at_memory_peak"] = [
+            {"pid": pid, "name": name, "rss_mb": rss, "pss_mb": pss,
+             "started": round(sampler.processes[pid].started - began, 2)}
+            for pid, name, rss, pss in peak.at_peak]
     return run
 
 

@@ -26,8 +26,8 @@ _PID = os.getpid()
 def _process_start() -> float:
     with open("/proc/self/stat") as stat:
         ticks = int(stat.read().rsplit(")", 1)[1].split()[19])
-    with open("/proc/stat") as system:
-        boot = next(int(line.split()[1]) for line in system if line.startswith("btime"))
+    with open("/proc/uptime") as uptime:
+        boot = time.time() - float(uptime.read().split()[0])
     return boot + ticks / os.sysconf("SC_CLK_TCK")
 
 

@@ -15,17 +15,19 @@ itself costs about 1 % of one core.
 import os
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 _TICK = os.sysconf("SC_CLK_TCK")
 
 
-def _boot_time() -> float:
-    with open("/proc/stat") as system:
-        return next(int(line.split()[1]) for line in system if line.startswith("btime"))
+def boot_time() -> float:
+    """When the machine started, on `time.time()`'s scale, to 10 ms (/proc/stat's `btime`
+    is whole seconds, too coarse to place a process within a build's phases)."""
+    with open("/proc/uptime") as uptime:
+        return time.time() - float(uptime.read().split()[0])
 
 
-_BOOT = _boot_time()
+_BOOT = boot_time()
 
 
 @dataclass
@@ -33,6 +35,9 @@ class TreePeak:
     rss_mb: float = 0.0
     pss_mb: float = 0.0
     processes: int = 0  # the most processes alive at one sample
+    # At the sample of the highest PSS: (pid, command name, RSS MB, PSS MB) of each process.
+    at_peak: list = field(default_factory=list)
+    when: float = 0.0  # wall clock of that sample
 
 
 @dataclass
@@ -125,6 +130,10 @@ class TreeSampler:
         rss = sum(size[0] for size in sizes) / 2**20
         pss = sum(size[1] for size in sizes) / 2**20
         peak = self.peak
+        if pss > peak.pss_mb:
+            peak.when = now
+            peak.at_peak = [(pid, stats[pid].name, round(size[0] / 2**20), round(size[1] / 2**20))
+                            for pid, size in zip(pids, sizes, strict=True) if size[0]]
         peak.rss_mb, peak.pss_mb = max(peak.rss_mb, rss), max(peak.pss_mb, pss)
         peak.processes = max(peak.processes, sum(1 for size in sizes if size[0]))
 
