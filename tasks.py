@@ -9,7 +9,7 @@ from invoke import Collection, Exit, task
 
 from tintuc_tools import editor_tasks
 from tintuc_tools.bench import bench_task
-from tintuc_tools.check_files import run as run_check_command
+from tintuc_tools.check_files import run_apart as run_check_apart
 from tintuc_tools.counter_task import counter
 from tintuc_tools.importer import import_legacy
 from tintuc_tools.publish import publish, verify
@@ -35,8 +35,8 @@ def build(c, content="content", output="output", settings="pelicanconf.py", verb
     with c.cd(str(PROJECT)):
         # The check lists every problem of every file; Pelican's --fatal stops at the first.
         # Relative paths from the project, as for Pelican below (invoke may run elsewhere).
-        status = run_check_command(str(PROJECT / content), str(PROJECT / settings),
-                                   verbose=verbose, verbose_hint="invoke build --verbose")
+        status = run_check_apart(str(PROJECT / content), str(PROJECT / settings),
+                                 verbose=verbose, verbose_hint="invoke build --verbose")
         if status:
             raise Exit(code=status)
         extra = ["-e", "NEWS_WARNING_GROUPS=0"] if verbose else []

@@ -112,15 +112,30 @@ def test_errors_are_never_grouped_even_when_they_read_the_same(tmp_path):
     assert "6 lỗi" in result.stdout
 
 
-def test_the_build_groups_the_readers_warnings_and_verbose_prints_them_all(tmp_path):
-    names = write_site(tmp_path / "content", unknown_key=True)
-    # The site's settings with the cache in tmp_path, as `invoke bench` builds.
+def build_options(tmp_path: Path) -> tuple[str, ...]:
+    """The site's settings with the cache in tmp_path, as `invoke bench` builds."""
     settings = tmp_path / "settings.py"
     settings.write_text(BENCH_SETTINGS.format(settings=str(SETTINGS_FILE),
                                               theme=str(PROJECT / "theme"),
                                               cache=str(tmp_path / "cache")))
-    where = ("--content", str(tmp_path / "content"), "--output", str(tmp_path / "output"),
-             "--settings", str(settings))
+    return ("--content", str(tmp_path / "content"), "--output", str(tmp_path / "output"),
+            "--settings", str(settings))
+
+
+def test_the_build_stops_at_the_checks_errors_each_on_its_line(tmp_path):
+    write_site(tmp_path / "content", errors=6)
+    result = invoke(tmp_path, "build", *build_options(tmp_path))
+    assert result.returncode == 1
+    errors = lines_about(result.stdout, ": lỗi: “Ngày đăng”: ngày “31/02/2024” không tồn tại")
+    assert len(errors) == 6
+    assert len(lines_about(result.stdout, "“Tin tức chung”")) == 1
+    assert "6 lỗi" in result.stdout and "invoke build --verbose" in result.stdout
+    assert not (tmp_path / "output").exists()  # Pelican never started
+
+
+def test_the_build_groups_the_readers_warnings_and_verbose_prints_them_all(tmp_path):
+    names = write_site(tmp_path / "content", unknown_key=True)
+    where = build_options(tmp_path)
     grouped = invoke(tmp_path, "build", *where)
     assert grouped.returncode == 0, grouped.stdout + grouped.stderr
     told = grouped.stdout + grouped.stderr

@@ -13,6 +13,7 @@ is rendered, so 10,000 articles take seconds (benchmarks/check_bench.py).
 
 import difflib
 import functools
+import hashlib
 import os
 import posixpath
 import re
@@ -23,6 +24,8 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from tintuc import active_content, paths
+from tintuc.check_cache import CheckCache, RecordingListing
+from tintuc.check_cache import Entry as CacheEntry
 from tintuc.dates import format_day, in_vietnam
 from tintuc.files import MARKDOWN_EXTENSIONS, display_path
 from tintuc.frontmatter import (
@@ -106,12 +109,15 @@ class Source:
     is_page: bool
     data: bytes = b""
     document: Document | None = None
+    digest: str = ""  # sha256 of the bytes, with a cache
+    cached: CacheEntry | None = None  # the last check's entry, when still valid
 
 
 @dataclass
 class CheckResult:
     problems: list[Problem] = field(default_factory=list)
     files_checked: int = 0
+    files_from_cache: int = 0  # of those, found unchanged in the cache (not checked again)
 
     @property
     def errors(self) -> int:
@@ -130,11 +136,16 @@ def check_folder(content_dir, settings, *, only: Iterable | None = None) -> list
     return run_check(content_dir, settings, only=only).problems
 
 
-def run_check(content_dir, settings, *, only: Iterable | None = None) -> CheckResult:
+def run_check(content_dir, settings, *, only: Iterable | None = None,
+              cache_file: Path | None = None) -> CheckResult:
     """`check_folder` with the number of files checked.
 
     With `only`, problems are reported for those files alone; the others are still read,
     since a title or a URL is a duplicate only against the whole folder.
+
+    With `cache_file`, a file whose bytes, place, settings and the files it points at are
+    as in the last full check is not checked again (tintuc.check_cache); the report is the
+    same. Only a full check (no `only`) writes the cache.
     """
     root = Path(content_dir)
     refused = paths.refused_symlinks(root)
@@ -148,22 +159,59 @@ def run_check(content_dir, settings, *, only: Iterable | None = None) -> CheckRe
                  for problem in upload_problems(path, display_path(path))]
 
     listing = _Listing(root)
+    cache = CheckCache.load(cache_file, _as_dict(settings)) if cache_file else None
     reported_ids = {id(source) for source in reported}
     for source in sources:
         data = source.path.read_bytes()
+        if cache is not None:
+            source.digest = hashlib.sha256(data).hexdigest()
+            source.cached = cache.get(source.relative, source.digest, _place(source),
+                                      listing.find)
+            if source.cached is not None:
+                source.document = source.cached.document
+                continue
         required = PAGE_REQUIRED if source.is_page else ARTICLE_REQUIRED
         source.document = read_source(data, source.shown, required=required,
                                       folder=posixpath.dirname(source.relative))
         source.data = data if id(source) in reported_ids else b""
     for source in reported:
-        problems.extend(_check_one(source, root, settings, listing))
+        if source.cached is not None:
+            problems.extend(source.cached.problems)
+            continue
+        looking = RecordingListing(listing) if cache is not None else listing
+        found = _check_one(source, root, settings, looking)
+        problems.extend(found)
         source.data = b""  # 10,000 articles are tens of megabytes: keep only their headers
+        if cache is not None:
+            cache.put(source.relative, CacheEntry(
+                source.digest, _place(source), _across_files_only(source.document), found,
+                tuple(looking.lookups)))
+    if cache is not None and only is None:
+        cache.save()
     reported_paths = {source.shown for source in reported}
     problems.extend(problem for problem in _cross_file_problems(sources)
                     + _legacy_url_problems(sources, settings)
                     if problem.path in reported_paths)
     problems.sort(key=lambda problem: (problem.path, problem.line, problem.level != ERROR))
-    return CheckResult(problems, len(reported))
+    return CheckResult(problems, len(reported),
+                       sum(source.cached is not None for source in reported))
+
+
+# The fields the checks across files read (titles, dates, URLs), with their lines.
+_ACROSS_FILES = ("title", "date", "slug", "status", "legacy_urls")
+
+
+def _across_files_only(document: Document) -> Document:
+    """A document as the cache keeps it: what the checks across files read, and whether it
+    has errors (they leave it out); its own problems are kept with the entry."""
+    return replace(document, body="", problems=[p for p in document.problems if p.is_error],
+                   fields={name: found for name, found in document.fields.items()
+                           if name in _ACROSS_FILES})
+
+
+def _place(source: Source) -> tuple:
+    """What a file's own problems depend on besides its bytes: how it is named, where."""
+    return source.shown, source.relative, source.is_page
 
 
 def _selection(root: Path, only: Iterable | None):
