@@ -92,12 +92,18 @@ NEWS_WORKERS = 0
 NEWS_RENDER_CACHE = True
 NEWS_LIVE_BLOCKS = ["partials/most_read.html", "partials/visitor_counter.html"]
 NEWS_NEIGHBOURS = 10
+NEWS_RELATED = 5  # "Tin liên quan": articles sharing the most tags (tintuc/related.py)
+NEWS_TOPIC_COUNT = 10  # the box "Theo dòng sự kiện": the topic's other articles
+# "Tin nổi bật" at the top of the home page: the slugs listed here first, in this order, then
+# `Nổi bật: 1, 2, …` by number, then `Nổi bật: có` newest first (docs/huong-dan-bien-tap.md).
+NEWS_FEATURED = []
+HOME_FEATURED_COUNT = 4
 NEWS_NEW_DAYS = 2  # the "Mới" badge on newer/older items; 0 turns it off
 HOME_LATEST_COUNT = 6
 HOME_CATEGORY_ARTICLES = 4
 DEFAULT_PAGINATION = 20
 PAGINATED_TEMPLATES = {"index": None, "category": None, "tag": None, "author": None,
-                       "period_archives": None}
+                       "period_archives": None, "topic": None}
 TEMPLATE_PAGES = {"404.html": "404.html", "sitemap.xml": "sitemap.xml",
                   "robots.txt": "robots.txt", "search.html": "tim-kiem/index.html"}
 # Photos: resized WebP/JPEG variants, thumbnails, og:image crops, no metadata (docs/photos.md).
@@ -135,6 +141,15 @@ AUTHOR_URL = "tac-gia/{slug}/"
 AUTHOR_SAVE_AS = "tac-gia/{slug}/index.html"
 AUTHORS_URL = "tac-gia/"
 AUTHORS_SAVE_AS = "tac-gia/index.html"
+# The register of documents ("Văn bản"): the newest year at van-ban/, each year at its own.
+DOCUMENTS_URL = "van-ban/"
+DOCUMENTS_SAVE_AS = "van-ban/index.html"
+DOCUMENTS_YEAR_URL = "van-ban/{year}/"
+DOCUMENTS_YEAR_SAVE_AS = "van-ban/{year}/index.html"
+TOPIC_URL = "su-kien/{slug}/"
+TOPIC_SAVE_AS = "su-kien/{slug}/index.html"
+TOPICS_URL = "su-kien/"
+TOPICS_SAVE_AS = "su-kien/index.html"
 ARCHIVES_URL = "luu-tru/"
 ARCHIVES_SAVE_AS = "luu-tru/index.html"
 YEAR_ARCHIVE_URL = "luu-tru/{date:%Y}/"
@@ -164,7 +179,8 @@ JINJA_FILTERS = {**jinja_filters.FILTERS, **theme_filters.FILTERS, **assets.FILT
 # (even at `finalized`) and tells a warning repeated at many files as one line.
 PLUGINS = [f"tintuc_plugins.{name}" for name in (
     "build_guard", "content_guard", "legacy_redirects", "page_writer", "constant_time_lists",
-    "vn_reader", "photos", "news_lists", "visitor_counter", "search_index", "warning_groups")]
+    "vn_reader", "photos", "news_lists", "topics", "documents", "visitor_counter",
+    "search_index", "warning_groups")]
 # build_guard fails the build when any of these did not load (Pelican only logs it).
 REQUIRED_PLUGINS = list(PLUGINS)
 # Places named in a grouped warning line; 0 prints every warning (`invoke build --verbose`).

@@ -85,7 +85,7 @@ if not MATOMO["url"]:
     MATOMO = None
 GOOGLE_SITE_VERIFICATION = _env("GOOGLE_SITE_VERIFICATION")
 
-# --- Publishing (tools/publish.py, tools/gates.py) ---------------------------------------------
+# --- Publishing (tools/publish.py, tools/gates/) -------------------------------------------------
 # Size budget per file kind, in kilobytes (site_mb: the whole output, uncompressed). A file over
 # its budget stops publishing; `exclude` lists output paths (globs) that only the per-file
 # limits skip, for third-party bundles we do not write.

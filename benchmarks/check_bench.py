@@ -13,7 +13,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from tintuc.checker import load_settings, run_check
+from tintuc.checker import run_check
+from tintuc.files import load_settings
 from tintuc.text import slugify
 
 PROJECT = Path(__file__).resolve().parents[1]

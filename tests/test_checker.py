@@ -269,3 +269,9 @@ def test_reports_count_errors_and_warnings(warnings):
 def test_the_sample_content_has_no_error():
     result = run_check(PROJECT / "content", SETTINGS)
     assert result.errors == 0, report_text(result)
+
+
+def test_a_file_an_article_links_is_not_a_stray_file():
+    """`{attach}van-ban.pdf` beside its article: published with it, so no warning."""
+    problems = check_folder(SCENARIOS / "every_feature", SETTINGS)
+    assert problems == []

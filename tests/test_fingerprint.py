@@ -7,7 +7,13 @@ import pytest
 from jinja2 import DictLoader, Environment
 from markupsafe import Markup
 
-from tintuc.fingerprint import Fingerprinter, Unfingerprintable, digest, template_inputs
+from tintuc.fingerprint import (
+    Fingerprinter,
+    Unfingerprintable,
+    digest,
+    template_inputs,
+    template_reads,
+)
 
 
 def test_equal_values_have_equal_fingerprints_and_others_differ():
@@ -66,3 +72,51 @@ def test_template_inputs_follow_extends_includes_and_imports():
     assert {"SITENAME", "LINKS", "article", "SITEURL"} <= found
     assert "visitor_counter" not in found and "shown" not in found
     assert template_inputs(environment, "chosen.html") is None
+
+
+def reads_of(source: str, **more: str):
+    return template_reads(Environment(loader=DictLoader({"page.html": source, **more})),
+                          "page.html", main_documents=frozenset({"article", "page"}))
+
+
+@pytest.mark.parametrize("source", [
+    "{% for item in articles_page.object_list %}{{ item.title }}{% endfor %}",
+    "{{ articles|length }} {% if articles %}x{% endif %} {{ articles is defined }}",
+    "{% if articles_previous_page %}{{ articles_previous_page.url }}{% endif %}"
+    "{{ articles_next_page.number }}{{ articles_next_page.has_next() }}",
+    "{{ articles_paginator.num_pages }}{{ articles_paginator.page(2).url }}"
+    "{% for n in articles_paginator.page_range %}{{ n }}{% endfor %}",
+    "{{ articles_page.paginator.num_pages }}{{ dates|count }}",
+    "{{ 'x' if articles_next_page and not articles_previous_page else 'y' }}",
+])
+def test_uses_of_a_paginated_list_that_show_only_its_membership(source):
+    assert reads_of(source).whole_lists == frozenset()
+
+
+@pytest.mark.parametrize(("source", "listed"), [
+    ("{{ articles[0].title }}", "articles"),
+    ("{% for item in articles %}{{ item.url }}{% endfor %}", "articles"),
+    ("{{ articles|map(attribute='title')|join }}", "articles"),
+    ("{% set all = articles %}{{ all|length }}", "articles"),
+    ("{{ articles_next_page.object_list[0].title }}", "articles"),
+    ("{{ articles_paginator.object_list|first }}", "articles"),
+    ("{{ articles_paginator.page(2).object_list }}", "articles"),
+    ("{{ articles_page.paginator.object_list }}", "articles"),
+    ("{{ dates|first }}", "dates"),
+    ("{% include 'more.html' %}", "articles"),
+])
+def test_uses_of_a_paginated_list_that_read_its_items(source, listed):
+    found = reads_of(source, **{"more.html": "{{ articles|last }}"})
+    assert found.whole_lists == frozenset({listed})
+
+
+def test_attributes_read_beyond_the_pages_own_document():
+    found = reads_of("{{ article.newer_articles[0].title }}{{ page.translations }}"
+                     "{% for item in items %}{{ item.older_articles }}{% endfor %}"
+                     "{{ things|map(attribute='date.year')|list }}{{ x['related'] }}")
+    assert {"title", "older_articles", "date", "year", "related"} <= found.foreign
+    assert "newer_articles" not in found.foreign and "translations" not in found.foreign
+    assert not found.any_attribute
+    assert reads_of("{{ item[name] }}").any_attribute
+    assert reads_of("{{ items|map(attribute=which)|list }}").any_attribute
+    assert not reads_of("{{ items[0] }}{{ items[-1] }}").any_attribute

@@ -1,4 +1,4 @@
-"""The publishing gates (tools/gates.py) on built folders: what each one finds, and where.
+"""The publishing gates (tools/gates/) on built folders: what each one finds, and where.
 
 Most cases are small folders of HTML written here, each holding exactly the fault it shows;
 the last ones build real sites with publishconf.py. End-to-end publications, where a failing

@@ -25,6 +25,7 @@ def test_the_template_holds_every_key_an_editor_fills():
         "Tiêu đề: Kỷ niệm 95 năm Ngày thành lập Đoàn\n"
         "Ngày đăng: 26/03/2026 07:05\n"
         "Chuyên mục: Hoạt động Đoàn\n"
+        "Sự kiện:\n"
         "Tác giả:\n"
         "Thẻ:\n"
         "Ảnh đại diện:\n"
@@ -33,6 +34,7 @@ def test_the_template_holds_every_key_an_editor_fills():
         "Đường dẫn: ky-niem-95-nam-ngay-thanh-lap-doan\n"
         "Trạng thái: công bố\n"
         "Nổi bật: không\n"
+        "Hết hạn:\n"
         "Đường dẫn cũ:\n"
         "\n"
     )

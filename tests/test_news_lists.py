@@ -5,7 +5,13 @@ from dataclasses import dataclass
 
 import pytest
 
-from tintuc.news_lists import latest_by_group, neighbour_lists, ordered_groups, pick_lead
+from tintuc.news_lists import (
+    group_lists,
+    latest_by_group,
+    neighbour_lists,
+    ordered_groups,
+    pick_featured,
+)
 
 
 @dataclass(frozen=True)
@@ -168,9 +174,29 @@ def test_latest_by_group_stops_once_every_group_is_full():
 
 def test_lead_is_newest_featured_else_newest():
     plain = [Story("n1", "a"), Story("n2", "a", featured=True), Story("n3", "b")]
-    assert pick_lead(plain, lambda story: story.featured).name == "n2"
-    assert pick_lead(plain[:1], lambda story: story.featured).name == "n1"
-    assert pick_lead([], lambda story: story.featured) is None
+    assert [story.name for story in pick_featured(plain, lambda story: story.featured, 1)] == \
+        ["n2"]
+    assert [story.name for story in pick_featured(plain[:1], lambda s: s.featured, 5)] == ["n1"]
+    assert pick_featured([], lambda story: story.featured, 5) == []
+
+
+def test_featured_by_hand_then_by_date_then_pinned_in_settings_first():
+    newest_first = [Story("n1", "a", featured=True), Story("n2", "a", featured=2),
+                    Story("n3", "b"), Story("n4", "a", featured=1), Story("n5", "b", featured=True),
+                    Story("n6", "b", featured=2)]
+    names = [story.name for story in pick_featured(newest_first, lambda s: s.featured, 10)]
+    assert names == ["n4", "n2", "n6", "n1", "n5"]
+    pinned = [newest_first[2], newest_first[5]]
+    names = [story.name for story in pick_featured(newest_first, lambda s: s.featured, 4,
+                                                   pinned=pinned)]
+    assert names == ["n3", "n6", "n4", "n2"]
+
+
+def test_groups_keep_newest_first_and_leave_out_the_ungrouped():
+    newest_first = [Story("n1", "x"), Story("n2", None), Story("n3", "x"), Story("n4", "y")]
+    groups = group_lists(newest_first, lambda story: story.category)
+    assert {group: [story.name for story in items] for group, items in groups.items()} == \
+        {"x": ["n1", "n3"], "y": ["n4"]}
 
 
 def test_menu_order_puts_preferred_first_and_drops_unused():

@@ -10,9 +10,9 @@ from conftest import PROJECT, build
 from counter_fixtures.logs import GUESTS, Hit, lines_of, vn, write_log
 from PIL import Image
 
+from tintuc_plugins import build as builds
 from tintuc_plugins.page_writer.collector import is_one_shot
 from tintuc_plugins.page_writer.page_store import PageStore
-from tintuc_plugins.page_writer.writer import current
 
 SAMPLE = PROJECT / "content"
 BODY_EDITED = "thanh-nien-lap-nghiep/2023-09-21-thanh-nien-bao-lac-nuoi-ong-lay-mat.md"
@@ -26,6 +26,11 @@ PLAIN = {"NEWS_RENDER_CACHE": False, "NEWS_FRESH_OUTPUT": False, "NEWS_READER_CA
 def photo_cache(tmp_path_factory) -> str:
     # Photo variants are cached by content: every build of this module may share them.
     return str(tmp_path_factory.mktemp("photos"))
+
+
+def page_stats() -> dict:
+    """What the page writer did in the last build: pages rendered, reused, …"""
+    return builds.last().page_stats
 
 
 def settings_for(photo_cache: str, tmp_path: Path, **more) -> dict:
@@ -134,17 +139,20 @@ def test_a_rebuild_writes_what_a_clean_build_writes(edit, tmp_path, photo_cache)
         [Hit("203.0.113.99", GUESTS[0], vn("24/11/2026 19:00"), "/")]))
     first = build(root, SAMPLE, settings)
     assert first.ok, first.messages
-    pages = current.stats["rendered"]
-    assert pages > 150 and current.stats["reused"] == 0
+    pages = page_stats()["rendered"]
+    # A cold build renders every page; one page may be another's twin (the documents
+    # register's front page is its newest year's page), taken from what this build stored.
+    twins = page_stats()["reused"]
+    assert pages > 150 and twins <= 1
 
     unchanged = build(root, root / "content", settings, copy=False)
-    assert unchanged.ok and current.stats["rendered"] == 0
-    assert current.stats["reused"] == pages
+    assert unchanged.ok and page_stats()["rendered"] == 0
+    assert page_stats()["reused"] == pages + twins
 
     how(root)
     rebuilt = build(root, root / "content", settings, copy=False)
     assert rebuilt.ok, rebuilt.messages
-    rendered = current.stats["rendered"]
+    rendered = page_stats()["rendered"]
     assert rendered <= share * pages, (rendered, pages)
     if edit != "visitor-counter":
         assert rendered > 0
@@ -170,12 +178,12 @@ def test_a_body_edit_re_renders_only_the_list_pages_that_show_the_article(tmp_pa
     root = tmp_path / "site"
     settings = settings_for(photo_cache, root, DEFAULT_PAGINATION=5)
     assert build(root, articles, settings).ok
-    pages = current.stats["rendered"]
+    pages = page_stats()["rendered"]
     oldest = root / "content" / "hoat-dong-doan" / "bai-00.md"
     oldest.write_text(oldest.read_text(encoding="utf-8") + "\nĐoạn thêm.\n", encoding="utf-8")
     assert build(root, root / "content", settings, copy=False).ok
     # The article, its newer neighbours, and one page of each list it is on.
-    assert 0 < current.stats["rendered"] <= 25 < pages
+    assert 0 < page_stats()["rendered"] <= 25 < pages
 
 
 def test_unchanged_files_are_moved_back_not_written_again(tmp_path, photo_cache):
@@ -275,7 +283,7 @@ def test_relative_urls_render_every_page_with_its_live_blocks(tmp_path, photo_ca
                  {**settings_for(photo_cache, tmp_path), "RELATIVE_URLS": True})
     assert site.ok, site.messages
     pages = site.files()
-    assert current.stats["reused"] == 0 and current.stats["rendered"] > 150
+    assert page_stats()["reused"] <= 1 and page_stats()["rendered"] > 150
     for page in pages:
         text = site.read(page)
         assert "<!--live-block" not in text

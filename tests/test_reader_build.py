@@ -244,3 +244,21 @@ def test_a_plugin_that_fails_to_load_fails_the_build(tmp_path):
                              f"REQUIRED_PLUGINS={plugins}")
     assert result.returncode != 0
     assert "khong_co_plugin_nay" in result.stdout + result.stderr
+
+
+def test_files_linked_from_the_lead_are_published(build_site):
+    """The reader takes the first paragraph out of the body as the lead; the files it links
+    must be published as a body's are (Pelican collects the body's links only)."""
+    site = build_site({
+        "tin-tuc/bai.md": "Tiêu đề: Kế hoạch\nNgày đăng: 13/11/2022\nChuyên mục: Hoạt động Đoàn\n"
+                          "\nTải [kế hoạch]({static}ke-hoach.pdf) và [quyết định]"
+                          "({attach}quyet-dinh.pdf).\n\nThân bài.\n",
+        "tin-tuc/ke-hoach.pdf": b"%PDF-1.4 ke hoach\n",
+        "tin-tuc/quyet-dinh.pdf": b"%PDF-1.4 quyet dinh\n"}, {"SEARCH_INDEX": {"enabled": False}})
+    assert site.ok, site.messages
+    lead = site.html("ke-hoach.html").find(class_="sapo")
+    links = [link["href"] for link in lead.find_all("a")]
+    assert links == ["/tin-tuc/ke-hoach.pdf", "/quyet-dinh.pdf"]
+    for link in links:
+        assert site.exists(link.lstrip("/")), link
+    assert not any("Unable to find" in text for text in site.warnings)

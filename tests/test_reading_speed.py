@@ -4,13 +4,13 @@ import shutil
 
 from conftest import SCENARIOS, build
 
-from tintuc_plugins.vn_reader import reader
+from tintuc_plugins import build as builds
 
 OK = SCENARIOS / "reader_ok"
 
 
 def _session():
-    return reader.last_session()
+    return builds.last().reading
 
 
 def test_parallel_reading_gives_the_same_site(tmp_path):

@@ -18,10 +18,8 @@ import pytest
 from browser import CHROMIUM, axe_violations, chromium, require, serve
 from conftest import PROJECT, build, scenario
 
-from tintuc.text import fold
-from tintuc_plugins.search_index import records
-from tintuc_plugins.search_index.indexer import settings_of
-from tintuc_plugins.search_index.records import (
+from tintuc.search import records
+from tintuc.search.records import (
     decode_date,
     encode_date,
     fold_text,
@@ -30,12 +28,14 @@ from tintuc_plugins.search_index.records import (
     restore,
     search_page,
 )
-from tintuc_plugins.search_index.shards import (
+from tintuc.search.settings import settings_of
+from tintuc.search.shards import (
     SearchIndexFailed,
     bundle_paths,
     group_years,
     shard_name,
 )
+from tintuc.text import fold
 from tintuc_tools.search import search_settings, search_url, wait_for_results
 
 PUBLISHED = {

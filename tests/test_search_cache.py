@@ -27,6 +27,7 @@ from pathlib import Path
 import pytest
 from conftest import PROJECT, build, scenario
 
+from tintuc_plugins import build as builds
 from tintuc_tools.search import search_settings
 
 # The newest year alone, the older ones together (far fewer than `shard_articles` articles).
@@ -46,7 +47,7 @@ def runs(tmp_path, monkeypatch) -> Path:
     """Pagefind through a wrapper that notes every run in the file returned."""
     noted = tmp_path / "pagefind-runs"
     noted.write_text("")
-    shards = plugin_module("shards")
+    shards = importlib.import_module("tintuc.search.shards")
     real = shards.pagefind_command
 
     def counted(site, bundle):
@@ -88,7 +89,7 @@ class Builds:
 
 
 def outcome():
-    return plugin_module("indexer")._state.outcome
+    return builds.last().search.outcome
 
 
 def indexed_shards() -> list[str]:
@@ -208,7 +209,7 @@ def test_a_damaged_records_cache_is_made_again(tmp_path, runs):
 
 
 def test_a_failing_pagefind_fails_the_build(tmp_path, monkeypatch):
-    shards = plugin_module("shards")
+    shards = importlib.import_module("tintuc.search.shards")
     monkeypatch.setattr(shards, "pagefind_command",
                         lambda site, bundle: ["sh", "-c", "echo 'Pagefind hỏng' >&2; exit 3"])
     site = build(tmp_path, scenario("search_site"),
@@ -227,7 +228,7 @@ def test_a_failing_pagefind_fails_the_build(tmp_path, monkeypatch):
 # which fails, or is killed, while the index is being made beside the rendering.
 DRIVER = """
 import os, sys, time
-from tintuc_plugins.search_index import shards
+from tintuc.search import shards
 from pelican import main, signals
 
 def pagefind(site, bundle):
@@ -290,7 +291,7 @@ def test_a_failed_build_leaves_no_process_and_no_index(tmp_path, mode):
 
 
 def test_bundles_are_linked_from_the_cache_or_copied(tmp_path, monkeypatch):
-    from tintuc_plugins.search_index import shards
+    from tintuc.search import shards
 
     cache, output = tmp_path / "cache", tmp_path / "output"
     bundle = cache / "abc"
@@ -318,7 +319,7 @@ def test_bundles_are_linked_from_the_cache_or_copied(tmp_path, monkeypatch):
 
 def test_record_pages_go_to_memory_and_leftovers_of_dead_builds_are_deleted(tmp_path,
                                                                             monkeypatch):
-    shards = plugin_module("shards")
+    shards = importlib.import_module("tintuc.search.shards")
     monkeypatch.setattr(shards, "SCRATCH", tmp_path)
     dead = subprocess.Popen(["true"])
     dead.wait()

@@ -20,7 +20,9 @@ import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
-FORMAT = 1
+from tintuc.files import write_atomically
+
+FORMAT = 2
 _CODE = Path(__file__).resolve().parent
 
 
@@ -31,6 +33,7 @@ class Entry:
     document: object  # tintuc.frontmatter.Document: only what the checks across files read
     problems: list  # the file's own problems (the checks across files are made again)
     lookups: tuple  # ((path relative to the content folder, the listing's answer), …)
+    linked: tuple = ()  # files of the folder it links with {static}/{attach}
 
 
 def context_key(settings: dict) -> str:
@@ -38,8 +41,9 @@ def context_key(settings: dict) -> str:
     it), as one digest. A value that cannot be written as JSON counts by its name (a
     function) or its `repr`; one whose `repr` changes from run to run only makes it miss."""
     digest = hashlib.sha256(f"{FORMAT};{os.getcwd()}".encode())
-    for module in sorted(_CODE.glob("*.py")):
-        digest.update(module.name.encode() + b"\0" + module.read_bytes())
+    for module in sorted(_CODE.rglob("*.py")):
+        digest.update(module.relative_to(_CODE).as_posix().encode() + b"\0"
+                      + module.read_bytes())
     values = {name: value for name, value in settings.items() if name.isupper()}
     digest.update(json.dumps(values, sort_keys=True, default=_stable_text).encode())
     return digest.hexdigest()
@@ -98,11 +102,8 @@ class CheckCache:
         nothing when every file was found as it was."""
         if self.path is None or (not self.changed and self.seen.keys() == self.entries.keys()):
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-        with open(temporary, "wb") as stream:
-            pickle.dump((self.context, self.seen), stream, pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, self.path)
+        write_atomically(self.path, pickle.dumps((self.context, self.seen),
+                                                 pickle.HIGHEST_PROTOCOL))
 
 
 class RecordingListing:

@@ -20,14 +20,24 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import unquote
 
 from tintuc import active_content, paths
 from tintuc.check_cache import CheckCache, RecordingListing
 from tintuc.check_cache import Entry as CacheEntry
-from tintuc.dates import format_day, in_vietnam
-from tintuc.files import MARKDOWN_EXTENSIONS, display_path
+from tintuc.dates import build_clock, format_dateline, format_day, in_vietnam
+from tintuc.files import (
+    MARKDOWN_EXTENSIONS,
+    PAGE,
+    content_files,
+    display_path,
+    folders,
+    is_under,
+    setting,
+    write_atomically,
+)
 from tintuc.frontmatter import (
     ARTICLE_REQUIRED,
     KEYS_BY_NAME,
@@ -37,15 +47,10 @@ from tintuc.frontmatter import (
 )
 from tintuc.legacy_import import strip_prefix, url_path
 from tintuc.problems import ERROR, WARNING, Problem
+from tintuc.publication import SCHEDULED, status_at
 from tintuc.text import fold, nfc, slugify
 from tintuc.warning_groups import Group, group_problems
 
-# The extensions the site's Markdown reader takes (plugins/vn_reader/reader.py); Pelican
-# matches them case-sensitively, so `Bai.MD` is silently skipped by a build.
-# Files an editor may mean as an article but that no build reads.
-_NOT_ARTICLE_SUFFIXES = frozenset({".txt", ".doc", ".docx", ".odt", ".rtf", ".rst", ".html",
-                                   ".htm", ".pdf"})
-_MAYBE_MEANT_AS_ARTICLE = _NOT_ARTICLE_SUFFIXES | set(MARKDOWN_EXTENSIONS)
 MAX_SUMMARY = 300
 MAX_TITLE = 150
 _LABEL = {name: key.label for name, key in KEYS_BY_NAME.items()}
@@ -92,13 +97,6 @@ _LEGACY_TEXT = (
 )
 
 
-def setting(settings, name: str, default=None):
-    """A setting from a dict (Pelican's settings) or a module-like object (pelicanconf)."""
-    if isinstance(settings, Mapping):
-        return settings.get(name, default)
-    return getattr(settings, name, default)
-
-
 @dataclass
 class Source:
     """One Markdown file of the folder and what was read from it."""
@@ -111,6 +109,7 @@ class Source:
     document: Document | None = None
     digest: str = ""  # sha256 of the bytes, with a cache
     cached: CacheEntry | None = None  # the last check's entry, when still valid
+    linked: tuple[str, ...] = ()  # files it links with {static}/{attach}, from the folder
 
 
 @dataclass
@@ -118,6 +117,8 @@ class CheckResult:
     problems: list[Problem] = field(default_factory=list)
     files_checked: int = 0
     files_from_cache: int = 0  # of those, found unchanged in the cache (not checked again)
+    # Articles dated after the build's clock: (file, when it will appear).
+    scheduled: list[tuple[str, datetime]] = field(default_factory=list)
 
     @property
     def errors(self) -> int:
@@ -152,8 +153,7 @@ def run_check(content_dir, settings, *, only: Iterable | None = None,
     sources, stray, uploads = _collect(root, settings, {Path(path) for path, _ in refused})
     wanted = _selection(root, only)
     reported = [source for source in sources if wanted(source.path)]
-    problems = [_stray_file_problem(path) for path in stray if wanted(path)]
-    problems += [paths.symlink_problem(display_path(path), reason)
+    problems = [paths.symlink_problem(display_path(path), reason)
                  for path, reason in refused if wanted(Path(path))]
     problems += [problem for path in uploads if wanted(path)
                  for problem in upload_problems(path, display_path(path))]
@@ -168,12 +168,17 @@ def run_check(content_dir, settings, *, only: Iterable | None = None,
             source.cached = cache.get(source.relative, source.digest, _place(source),
                                       listing.find)
             if source.cached is not None:
-                source.document = source.cached.document
+                source.document, source.linked = source.cached.document, source.cached.linked
                 continue
         required = PAGE_REQUIRED if source.is_page else ARTICLE_REQUIRED
         source.document = read_source(data, source.shown, required=required,
                                       folder=posixpath.dirname(source.relative))
+        source.linked = _links_of(source)
         source.data = data if id(source) in reported_ids else b""
+    # A file an article links with `{static}`/`{attach}` is published, wherever it lies.
+    linked = {target for source in sources for target in source.linked}
+    problems += [_stray_file_problem(path) for path in stray
+                 if wanted(path) and path.relative_to(root).as_posix() not in linked]
     for source in reported:
         if source.cached is not None:
             problems.extend(source.cached.problems)
@@ -185,7 +190,7 @@ def run_check(content_dir, settings, *, only: Iterable | None = None,
         if cache is not None:
             cache.put(source.relative, CacheEntry(
                 source.digest, _place(source), _across_files_only(source.document), found,
-                tuple(looking.lookups)))
+                tuple(looking.lookups), source.linked))
     if cache is not None and only is None:
         cache.save()
     reported_paths = {source.shown for source in reported}
@@ -194,11 +199,13 @@ def run_check(content_dir, settings, *, only: Iterable | None = None,
                     if problem.path in reported_paths)
     problems.sort(key=lambda problem: (problem.path, problem.line, problem.level != ERROR))
     return CheckResult(problems, len(reported),
-                       sum(source.cached is not None for source in reported))
+                       sum(source.cached is not None for source in reported),
+                       _scheduled(reported, settings))
 
 
 # The fields the checks across files read (titles, dates, URLs), with their lines.
-_ACROSS_FILES = ("title", "date", "slug", "status", "legacy_urls")
+# `expires` for the articles the report says are scheduled.
+_ACROSS_FILES = ("title", "date", "slug", "status", "legacy_urls", "expires")
 
 
 def _across_files_only(document: Document) -> Document:
@@ -212,6 +219,28 @@ def _across_files_only(document: Document) -> Document:
 def _place(source: Source) -> tuple:
     """What a file's own problems depend on besides its bytes: how it is named, where."""
     return source.shown, source.relative, source.is_page
+
+
+def _scheduled(sources: list[Source], settings) -> list[tuple[str, datetime]]:
+    clock = build_clock(setting(settings, "NEWS_BUILD_TIME"))
+    found = []
+    for source in sources:
+        document = source.document
+        if source.is_page or document.has_errors:
+            continue
+        _status, why = status_at(document.get("status", "published"), document.get("date"),
+                                 document.get("expires"), clock)
+        if why == SCHEDULED:
+            found.append((source.shown, document.get("date")))
+    return sorted(found, key=lambda pair: (pair[1], pair[0]))
+
+
+def _links_of(source: Source) -> tuple[str, ...]:
+    """The files of the content folder a document links with `{static}`/`{attach}`."""
+    folder = posixpath.dirname(source.relative)
+    found = (paths.link_target(folder, target)
+             for _line, _what, target in paths.copying_links(source.document.body))
+    return tuple(sorted({relative for relative in found if relative}))
 
 
 def _selection(root: Path, only: Iterable | None):
@@ -244,39 +273,10 @@ def _collect(root: Path, settings, refused: set[Path] = frozenset()
              ) -> tuple[list[Source], list[Path], list[Path]]:
     """The Markdown files a build reads, files an editor may have meant as articles, and
     uploaded files of the kinds a browser may run. Refused links are none of them."""
-    page_paths = [_clean(path) for path in setting(settings, "PAGE_PATHS", ["pages"])]
-    excluded = [_clean(path) for path in setting(settings, "ARTICLE_EXCLUDES", [])]
-    static = [_clean(path) for path in setting(settings, "STATIC_PATHS", ["images"])]
-    sources, stray, uploads = [], [], []
-    for directory, folders, files in os.walk(root):
-        # Hidden folders (.git) and editor scratch files are nobody's content.
-        folders[:] = sorted(name for name in folders if not name.startswith("."))
-        for name in sorted(files):
-            if name.startswith(".") or name.endswith("~"):
-                continue
-            path = Path(directory, name)
-            if path in refused:
-                continue
-            if active_content.is_checked(name):
-                uploads.append(path)
-            relative = path.relative_to(root).as_posix()
-            is_page = _under(relative, page_paths)
-            if not is_page and _under(relative, excluded):
-                continue
-            suffix = os.path.splitext(name)[1]
-            if suffix in MARKDOWN_EXTENSIONS:
-                sources.append(Source(path, relative, display_path(path), is_page))
-            elif not _under(relative, static) and suffix.lower() in _MAYBE_MEANT_AS_ARTICLE:
-                stray.append(path)
-    return sources, stray, uploads
-
-
-def _clean(path: str) -> str:
-    return path.replace(os.sep, "/").strip("/")
-
-
-def _under(relative: str, folders: list[str]) -> bool:
-    return any(folder == "" or relative.startswith(folder + "/") for folder in folders)
+    found = content_files(root, settings, refused)
+    sources = [Source(document.path, document.relative, display_path(document.path),
+                      document.kind == PAGE) for document in found.documents]
+    return sources, found.stray, found.uploads
 
 
 def _stray_file_problem(path: Path) -> Problem:
@@ -314,6 +314,7 @@ def _check_one(source: Source, root: Path, settings, listing: "_Listing") -> lis
                               "rút gọn đoạn tóm tắt còn hai, ba câu"))
     if not source.is_page:
         problems.extend(_category_problems(source, settings))
+        problems.extend(_expiry_problems(source))
     problems.extend(_reserved_slug_problems(source, settings))
     problems.extend(_featured_image_problems(source, root, settings, listing))
     problems.extend(_body_problems(source, root, listing))
@@ -371,6 +372,16 @@ def _legacy_text(text: str) -> tuple[int, str, str, str] | None:
             sample = text[line_start:line_start + 40].split("\n")[0].strip()
             return line, sample, looks_like, hint
     return None
+
+
+def _expiry_problems(source: Source) -> list[Problem]:
+    date, expires = source.document.get("date"), source.document.get("expires")
+    if date is None or expires is None or expires > date:
+        return []
+    return [_warn(source, "expires", "expires-before-date",
+                  f"“{_LABEL['expires']}” ({format_dateline(expires)}) không sau “"
+                  f"{_LABEL['date']}” ({format_dateline(date)}): bài sẽ không hiện ở danh sách "
+                  "nào", "sửa ngày hết hạn cho sau ngày đăng, hoặc xóa dòng này")]
 
 
 def _reserved_slug_problems(source: Source, settings) -> list[Problem]:
@@ -496,11 +507,10 @@ def _featured_image_problems(source, root, settings, listing) -> list[Problem]:
     # photo must be a file the build copies: one under STATIC_PATHS.
     relative = re.sub(r"^(?:\{static\}|\{attach\}|\|static\||\.\./)*/*", "", value)
     relative = _site_path(relative)
-    static = [_clean(path) for path in setting(settings, "STATIC_PATHS", ["images"])]
     problem = _missing(source, found.line, relative, f"ảnh trong “{label}”", listing)
     if problem:
         return [problem]
-    if not _under(relative, static):
+    if not is_under(relative, folders(settings, "STATIC_PATHS", ["images"])):
         return [Problem(source.shown, found.line, "image-not-static",
                         f"ảnh trong “{label}” ({relative}) không nằm trong thư mục ảnh nên "
                         "không được đưa lên trang",
@@ -763,9 +773,7 @@ def fix_normalisation(content_dir, settings, *, only: Iterable | None = None) ->
             continue
         backup = _free_backup_name(source.path)
         backup.write_bytes(data)
-        temporary = source.path.with_name(source.path.name + ".nfc-tmp")
-        temporary.write_bytes(unicodedata.normalize("NFC", text).encode("utf-8"))
-        os.replace(temporary, source.path)
+        write_atomically(source.path, unicodedata.normalize("NFC", text))
         fixed.append(Fixed(source.shown, display_path(backup)))
     return fixed
 
@@ -793,6 +801,8 @@ def report_text(result: CheckResult, fixed: list[Fixed] = (), verbose: bool = Fa
     told = result.problems if verbose else group_problems(result.problems)
     lines += [item.line(verbose_hint=verbose_hint) if isinstance(item, Group) else str(item)
               for item in told]
+    lines += [f"Hẹn giờ: {path} sẽ được đăng lúc {format_dateline(when)} (ở lần dựng trang đầu "
+              "tiên sau giờ đó)" for path, when in result.scheduled]
     verdict = ("có lỗi: trang sẽ không dựng được cho tới khi sửa xong" if result.errors
                else "không có lỗi")
     lines.append(f"Đã kiểm tra {result.files_checked} tệp: {result.summary()} ({verdict}).")
@@ -807,4 +817,5 @@ def report_json(result: CheckResult, fixed: list[Fixed] = ()) -> dict:
         "warnings": result.warnings,
         "fixed": [{"path": item.path, "backup": item.backup} for item in fixed],
         "problems": [problem.as_dict() for problem in result.problems],
+        "scheduled": [{"path": path, "at": when.isoformat()} for path, when in result.scheduled],
     }

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import TextIO
 from urllib.parse import unquote, urlsplit
 
+from markupsafe import Markup
+
 from tintuc.counter_state import (
     CounterState,
     IngestReport,
@@ -168,6 +170,13 @@ def _baseline(value: object, now: int) -> tuple[int, int | None]:
 
 def format_number(number: int, separator: str = ",") -> str:
     return f"{number:,}".replace(",", separator)
+
+
+def views_html(figure: str | None) -> Markup:
+    """An article's "Lượt xem" as its page shows it; nothing before anyone has read it."""
+    if not figure:
+        return Markup("")
+    return Markup('<p class="views">Lượt xem: {}</p>').format(figure)
 
 
 def format_moment(epoch: int) -> str:

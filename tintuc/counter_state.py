@@ -19,13 +19,11 @@ as `<name>.bak`. A damaged or foreign file stops everything with a message that 
 do: the counts are never silently started again from zero.
 """
 
-import contextlib
 import hashlib
 import json
 import os
 import re
 import secrets
-import shutil
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -41,6 +39,7 @@ from tintuc.accesslog import (
     open_log,
     read_head,
 )
+from tintuc.files import write_atomically
 from tintuc.problems import Explained
 from tintuc.visits import CLOCK_SKEW, EXCLUDED_PREFIXES, BaselineMoved, Batch, Tally, vietnam_time
 
@@ -199,6 +198,7 @@ class CounterState:
             "last_visits": tally.last_visits,
             "pending": [[time, digest, int(bot)] for time, digest, bot in tally.pending],
             "views": {day: tally.views[day] for day in sorted(tally.views)},
+            "view_totals": dict(sorted(tally.view_totals.items())),
             "files": [vars(record) for record in self.files],
             "forgotten_until": self.forgotten_until,
         }
@@ -230,6 +230,15 @@ class CounterState:
                                          for path, number in _dict(paths, "views").items()}
                    for day, paths in _mapping(data, "views").items()},
         )
+        if "view_totals" in data:
+            tally.view_totals = {_text(path, "view_totals"): _count(number, "view_totals")
+                                 for path, number in _mapping(data, "view_totals").items()}
+        else:
+            # A state from before the totals were kept: they start from the days it still
+            # holds, as close as it can tell (docs/publishing.md).
+            for counts in tally.views.values():
+                for path, number in counts.items():
+                    tally.view_totals[path] = tally.view_totals.get(path, 0) + number
         _check_times(tally)
         files = [_record(item) for item in _list(data, "files")]
         salt = _text(data.get("salt"), "salt")
@@ -317,13 +326,14 @@ def save_state(state: CounterState, path: Path) -> None:
     """Replace the file atomically: readers see the old version or the new, never a mix."""
     data = json.dumps(state.to_json(), ensure_ascii=True, separators=(",", ":")).encode()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         if path.exists():
             previous = path.read_bytes()
             if previous == data:
                 return  # a build that read nothing new keeps the backup one version behind
-            _write_atomically(backup_path(path), previous)
-        _write_atomically(path, data)
+            # Durable: the counted visits must survive a power cut. A new file is 0644, as
+            # the state holds no secret; a replaced one keeps what the operator gave it.
+            write_atomically(backup_path(path), previous, durable=True, mode=0o644)
+        write_atomically(path, data, durable=True, mode=0o644)
     except OSError as error:
         raise _unwritable(path, error, before=False) from None
 
@@ -339,29 +349,6 @@ def _unwritable(path: Path, error: OSError, *, before: bool) -> CounterStateErro
     )
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        if path.exists():
-            shutil.copymode(path, temporary)  # keep the permissions the operator gave it
-        else:
-            os.chmod(temporary, 0o644)  # mkstemp makes it 0600; the state holds no secret
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-    # The rename itself must reach the disk too.
-    with contextlib.suppress(OSError):
-        directory = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(directory)
-        finally:
-            os.close(directory)
 
 
 def baseline_moved_error(path: Path | None, error: BaselineMoved) -> CounterStateError:

@@ -3,6 +3,7 @@
 Day first, always; Asia/Ho_Chi_Minh unless an offset is given. See CONTRACT.md §1.
 """
 
+import os
 import re
 from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -79,8 +80,12 @@ def build_clock(value: str | None = None) -> datetime:
 
     `value` is the `NEWS_BUILD_TIME` setting, in the forms of `parse_date`: it pins what
     "now" means to a build (tests, a rebuild of a past day), so nothing reads the clock twice.
+    Without it, `SOURCE_DATE_EPOCH` (the reproducible-builds convention) is the time when set.
     """
     if value is None:
+        epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+        if epoch.isdigit():
+            return datetime.fromtimestamp(int(epoch), tz=VIETNAM)
         return datetime.now(VIETNAM)
     if not isinstance(value, str):
         raise DateError(f"không đọc được ngày “{value!r}”: hãy viết theo dạng {EXAMPLES}")

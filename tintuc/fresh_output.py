@@ -20,9 +20,10 @@ import logging
 import os
 import pickle
 import shutil
-import sys
-import tempfile
 import time
+
+from tintuc.files import replacing
+from tintuc.processes import start_child
 
 logger = logging.getLogger(__name__)
 
@@ -84,29 +85,22 @@ def drop(previous: str | None, cache_path: str) -> None:
 
 def empty_trash(cache_path: str) -> int | None:
     """Deletes what earlier builds left (`drop`) in a forked process; returns its pid for
-    `wait_for`, or None when there is nothing to delete."""
+    `tintuc.processes.wait_child`, or None when there is nothing to delete."""
     try:
         names = [name for name in os.listdir(cache_path) if name.startswith(TRASH_PREFIX)]
     except OSError:
         return None
     if not names:
         return None
-    sys.stdout.flush()
-    sys.stderr.flush()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns
-        try:
-            for name in names:
-                shutil.rmtree(os.path.join(cache_path, name), ignore_errors=True)
-        finally:
-            os._exit(0)
-    return pid
+
+    def delete() -> None:
+        for name in names:
+            shutil.rmtree(os.path.join(cache_path, name), ignore_errors=True)
+
+    return start_child(delete)
 
 
-def wait_for(pid: int | None) -> None:
-    if pid:
-        with contextlib.suppress(ChildProcessError):
-            os.waitpid(pid, 0)
+# The page writer waits for `empty_trash`'s process by this name.
 
 
 def previous_of(cache_path: str) -> str | None:
@@ -181,13 +175,5 @@ def take_ledger(cache_path: str) -> dict[str, tuple[str, int, int]]:
 
 
 def save_ledger(cache_path: str, ledger: dict[str, tuple[str, int, int]]) -> None:
-    os.makedirs(cache_path, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=cache_path, prefix=".ledger-")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            pickle.dump(ledger, stream, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, os.path.join(cache_path, LEDGER))
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    with replacing(os.path.join(cache_path, LEDGER)) as stream:
+        pickle.dump(ledger, stream, protocol=pickle.HIGHEST_PROTOCOL)

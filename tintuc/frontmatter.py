@@ -33,14 +33,23 @@ KEYS = (
     # "khoá" is the older tone placement of "khóa"; both are in daily use.
     Key("tags", "Thẻ", ("Thẻ", "Từ khóa", "Từ khoá", "Tags"), kind="names"),
     Key("authors", "Tác giả", ("Tác giả", "Author", "Authors"), kind="names"),
-    Key("source", "Nguồn tin", ("Nguồn tin", "Nguồn", "Source")),
+    Key("source", "Nguồn tin", ("Nguồn tin", "Nguồn", "Source"), kind="source"),
+    Key("external_url", "Liên kết ngoài", ("Liên kết ngoài", "External_url"), kind="web_address"),
     Key("summary", "Tóm tắt", ("Tóm tắt", "Mô tả", "Summary")),
     Key("image", "Ảnh đại diện", ("Ảnh đại diện", "Ảnh", "Image"), kind="image"),
     Key("image_caption", "Chú thích ảnh", ("Chú thích ảnh", "Image_caption")),
+    # A document of the register ("Văn bản", Nghị định 42/2022): its number makes it one.
+    Key("document_number", "Số hiệu", ("Số hiệu", "Số văn bản", "Document_number")),
+    Key("document_kind", "Loại văn bản", ("Loại văn bản", "Document_kind"), kind="name"),
+    Key("issued", "Ngày ban hành", ("Ngày ban hành", "Issued"), kind="date"),
+    Key("effective", "Ngày hiệu lực", ("Ngày hiệu lực", "Effective"), kind="date"),
+    Key("document_file", "Tệp văn bản", ("Tệp văn bản", "Document_file"), kind="image"),
     Key("slug", "Đường dẫn", ("Đường dẫn", "Slug"), kind="slug"),
     Key("status", "Trạng thái", ("Trạng thái", "Status"), kind="status"),
-    Key("featured", "Nổi bật", ("Nổi bật", "Featured"), kind="yes_no"),
+    Key("featured", "Nổi bật", ("Nổi bật", "Featured"), kind="featured"),
     Key("legacy_urls", "Đường dẫn cũ", ("Đường dẫn cũ", "Legacy_url"), kind="old_addresses"),
+    Key("expires", "Hết hạn", ("Hết hạn", "Expires"), kind="date"),
+    Key("topic", "Sự kiện", ("Sự kiện", "Dòng sự kiện", "Topic"), kind="name"),
     # Pelican's own keys that have a use here beyond the contract's table.
     Key("lang", "Ngôn ngữ", ("Ngôn ngữ", "Lang"), kind="language"),
     Key("template", "Mẫu trang", ("Mẫu trang", "Template"), kind="template"),
@@ -374,8 +383,8 @@ def _image(key: Key, value: str, line: int, document: Document):
     while relative.startswith("../"):
         relative = relative[3:]
     if paths.contained(relative) is None:
-        document.error(line, "bad-image", f"“{key.label}” “{value}” trỏ ra ngoài thư mục nội "
-                       "dung", "ghi đường dẫn ảnh trong content/images, ví dụ "
+        document.error(line, f"bad-{key.name}", f"“{key.label}” “{value}” trỏ ra ngoài thư mục "
+                       "nội dung", "ghi đường dẫn tệp trong content/images, ví dụ "
                        "{static}/images/2024/03/anh.jpg")
         return None
     return value
@@ -393,6 +402,34 @@ def _old_addresses(key: Key, value: str, line: int, document: Document):
     return addresses
 
 
+_WEB_ADDRESS = re.compile(r"https?://[^\s<>\"']+\.[^\s<>\"']+", re.I)
+# `Báo Cao Bằng <https://baocaobang.vn/…>`: a source and where it is. Only what has a scheme
+# is an address: `Cuộc thi <Em yêu Tổ quốc>` is a name.
+_SOURCE_WITH_ADDRESS = re.compile(
+    r"(?P<name>.*?)\s*<(?P<address>\s*[A-Za-z][A-Za-z0-9+.-]*:[^<>]*)>\s*")
+
+
+def _web_address(key: Key, value: str, line: int, document: Document):
+    if not _WEB_ADDRESS.fullmatch(value):
+        document.error(line, f"bad-{key.name}", f"“{key.label}” “{value[:80]}” không phải địa "
+                       "chỉ trang web", "chép nguyên địa chỉ bắt đầu bằng https://, ví dụ "
+                       "https://baocaobang.vn/ten-bai.html")
+        return None
+    return value
+
+
+def _source(key: Key, value: str, line: int, document: Document):
+    """The source's name; with an address in `<…>` after it, that too (`source_url`)."""
+    found = _SOURCE_WITH_ADDRESS.fullmatch(value)
+    if found is None:
+        return value
+    address = _web_address(key, found["address"].strip(), line, document)
+    if address is None:
+        return None
+    document.fields["source_url"] = Field(address, line, "")
+    return found["name"] or address
+
+
 def _status(key: Key, value: str, line: int, document: Document):
     return _lookup(STATUSES, key, value, line, document, "công bố, nháp hoặc ẩn")
 
@@ -401,9 +438,26 @@ def _yes_no(key: Key, value: str, line: int, document: Document):
     return _lookup(YES_NO, key, value, line, document, "có hoặc không")
 
 
+MAX_FEATURED_RANK = 99
+
+
+def _featured(key: Key, value: str, line: int, document: Document):
+    """`có`/`không`, or a place in the home page's "Tin nổi bật" (1 first)."""
+    if value.isdigit():
+        rank = int(value)
+        if 1 <= rank <= MAX_FEATURED_RANK:
+            return rank
+        document.error(line, f"bad-{key.name}", f"“{key.label}” {value}: thứ tự phải từ 1 đến "
+                       f"{MAX_FEATURED_RANK}", "ghi 1 cho tin đứng đầu, 2 cho tin thứ hai…, hoặc "
+                       "có/không")
+        return None
+    return _lookup(YES_NO, key, value, line, document, "có, không, hoặc thứ tự 1, 2, 3…")
+
+
 _CONVERTERS = {
     "date": _date, "name": _name, "names": _names, "slug": _slug, "status": _status,
-    "yes_no": _yes_no, "image": _image, "old_addresses": _old_addresses,
+    "yes_no": _yes_no, "featured": _featured, "image": _image, "source": _source,
+    "web_address": _web_address, "old_addresses": _old_addresses,
     "language": _language, "template": _template,
 }
 

@@ -46,6 +46,8 @@ from pathlib import Path
 import PIL
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
+from tintuc.files import write_atomically
+
 # Bump when a change here changes the bytes written for the same settings: every entry's id
 # changes with it, so old cache entries and old URLs are simply no longer used.
 PROCESSOR_VERSION = 1
@@ -199,17 +201,6 @@ def parse_settings(value) -> PhotoSettings:
             raise _fail("sizes", f"không hợp lệ ({sizes!r})")
         found["sizes"] = {**DEFAULT_SIZES, **sizes}
     return PhotoSettings(**found)
-
-
-def worker_count(setting: int | None, fallback: int | None = None) -> int:
-    """0 or unset: one process per core; 1: everything in this process."""
-    chosen = setting if setting is not None else fallback
-    if not chosen:
-        try:
-            return max(1, len(os.sched_getaffinity(0)))
-        except AttributeError:  # not on Linux
-            return os.cpu_count() or 1
-    return chosen
 
 
 # --- Variants --------------------------------------------------------------------------------
@@ -790,10 +781,7 @@ class PhotoCache:
     def save_index(self) -> None:
         if not self._index_changed:
             return
-        self.folder.mkdir(parents=True, exist_ok=True)
-        temporary = self.folder / f".{self.INDEX}.{os.getpid()}"
-        temporary.write_text(json.dumps(self._index), encoding="utf-8")
-        os.replace(temporary, self.folder / self.INDEX)
+        write_atomically(self.folder / self.INDEX, json.dumps(self._index))
         self._index_changed = False
 
 

@@ -225,6 +225,8 @@ class LegacyArticle:
     tags: list[str] = field(default_factory=list)
     tag_aliases: dict[str, str] = field(default_factory=dict)
     authors: list[str] = field(default_factory=list)
+    topic: str = ""
+    topic_alias: str = ""
     source: str = ""
     origin: str = ""  # scheme and host of the legacy site, when the page names them
     notes: list[str] = field(default_factory=list)
@@ -436,6 +438,27 @@ def _labelled_value(container: Tag, labels: tuple[str, ...]) -> str:
     return ""
 
 
+def _topic(container: Tag, article: LegacyArticle, page_url: str) -> None:
+    """The "dòng sự kiện" the article belongs to: NukeViet links its topic page, titled with
+    the topic's name, from the "Theo dòng sự kiện" box beside the article."""
+    scope = container.parent or container
+    for link in scope.find_all("a", href=True):
+        target = classify_path(urljoin(page_url, _attr(link, "href")))
+        if target.kind != "topic":
+            continue
+        name = _attr(link, "title") or _text(link)
+        if name and name.casefold() not in ("xem thêm", "xem tiếp"):
+            article.topic = name
+            article.topic_alias = target.path.rstrip("/").split("/")[-1]
+            if article.topic_alias != slugify(name):
+                article.notes.append(
+                    f"dòng sự kiện “{name}” có đường dẫn cũ /{article.module}/topic/"
+                    f"{article.topic_alias}/ khác tên: thêm vào LEGACY_REDIRECTS"
+                    f"['topic_aliases'] dòng \"{article.topic_alias}\": \"{name}\" để giữ "
+                    "liên kết")
+            return
+
+
 def _tags(container: Tag, article: LegacyArticle, page_url: str) -> None:
     # The tags panel follows the article in the module's column; a tag cloud in the sidebar
     # (another column) must not give an untagged article its tags.
@@ -575,6 +598,7 @@ def parse_page(data: bytes | str, page_url: str, *, asset_ref: AssetRef | None =
                        _labelled_value(container, ("Tác giả",)).split(",") if name.strip()]
     article.source = _labelled_value(container, ("Nguồn tin", "Nguồn"))
     _tags(container, article, page_url)
+    _topic(container, article, page_url)
     _keep_valid_names(article)
     if container.select(".news-download-file a[href]"):
         names = ", ".join(_text(link) for link in container.select(".news-download-file a[href]"))
@@ -601,6 +625,9 @@ def _keep_valid_names(article: LegacyArticle) -> None:
     """Names the reader would refuse (no letter or digit, or a paragraph pasted into the
     field) are left out and noted, so the imported file builds; the category falls back to
     its old alias."""
+    if article.topic and name_problem(KEYS_BY_NAME["topic"], article.topic):
+        article.notes.append(f"bỏ dòng sự kiện “{article.topic[:60]}”: tên không dùng được")
+        article.topic = ""
     for field_name in ("authors", "tags"):
         key = KEYS_BY_NAME[field_name]
         kept = []
@@ -890,6 +917,7 @@ def render(article: LegacyArticle) -> str:
         ("Ngày đăng", format_dateline(article.date)),
         ("Cập nhật", format_dateline(article.modified) if article.modified else ""),
         ("Chuyên mục", article.category),
+        ("Sự kiện", article.topic),
         ("Thẻ", ", ".join(article.tags)),
         ("Tác giả", ", ".join(article.authors)),
         ("Nguồn tin", article.source),

@@ -15,14 +15,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from tintuc.checker import display_path
 from tintuc.dates import VIETNAM
+from tintuc.files import display_path
 from tintuc.frontmatter import KEYS_BY_NAME
 from tintuc.text import fold, nfc, slugify
 
 # In the order an editor fills them.
-TEMPLATE_KEYS = ("title", "date", "category", "authors", "tags", "image", "image_caption",
-                 "source", "slug", "status", "featured", "legacy_urls")
+TEMPLATE_KEYS = ("title", "date", "category", "topic", "authors", "tags", "image",
+                 "image_caption", "source", "slug", "status", "featured", "expires",
+                 "legacy_urls")
 DEFAULT_STATUS = "công bố"
 DEFAULT_FEATURED = "không"
 

@@ -92,12 +92,38 @@ def latest_by_group(
     return picked
 
 
-def pick_lead(newest_first: Sequence[T], is_featured: Callable[[T], bool]) -> T | None:
-    """The home page's big story: the newest featured item, else the newest item."""
+def pick_featured(newest_first: Sequence[T], rank_of: Callable[[T], int | bool | None],
+                  count: int, pinned: Sequence[T] = ()) -> list[T]:
+    """The home page's "Tin nổi bật", in order: `pinned` (a list in the settings) first, then
+    items ranked by hand (`Nổi bật: 1`, `2`, …: lowest first, the newer of a tie first), then
+    the other featured ones (`Nổi bật: có`) newest first; else the newest item alone."""
+    chosen = list(dict.fromkeys(pinned))[:count]
+    taken = {id(item) for item in chosen}
+    ranked, featured = [], []
+    for position, item in enumerate(newest_first):
+        if id(item) in taken:
+            continue
+        rank = rank_of(item)
+        if rank is True:
+            featured.append(item)
+        elif isinstance(rank, int) and rank > 0:
+            ranked.append((rank, position, item))
+    chosen += [item for _rank, _position, item in sorted(ranked, key=lambda entry: entry[:2])]
+    chosen += featured
+    if not chosen and newest_first:
+        chosen = [newest_first[0]]
+    return chosen[:count]
+
+
+def group_lists(newest_first: Sequence[T], group_of: Callable[[T], Hashable | None]
+                ) -> dict[Hashable, list[T]]:
+    """Items by group (a topic), newest first, items without a group left out: one pass."""
+    groups: dict[Hashable, list[T]] = {}
     for item in newest_first:
-        if is_featured(item):
-            return item
-    return newest_first[0] if newest_first else None
+        group = group_of(item)
+        if group is not None:
+            groups.setdefault(group, []).append(item)
+    return groups
 
 
 def ordered_groups(

@@ -7,7 +7,6 @@ only the files that changed, and reads them on every core.
 
 import hashlib
 import html
-import os
 import pickle
 import re
 from concurrent.futures import ProcessPoolExecutor
@@ -15,6 +14,7 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
+from tintuc.files import replacing
 from tintuc.frontmatter import read_source
 from tintuc.markdown_ext import convert
 from tintuc.problems import Problem
@@ -131,11 +131,8 @@ class ReadCache:
     def save(self) -> None:
         if not (self.path and self.changed):
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_suffix(".tmp")
-        with temporary.open("wb") as stream:
+        with replacing(self.path) as stream:
             pickle.dump((self.options_key, self.entries), stream, pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, self.path)
         self.changed = False
 
 

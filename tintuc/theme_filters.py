@@ -2,7 +2,7 @@
 
 import base64
 import json
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from tintuc.dates import format_month
 
@@ -50,7 +50,21 @@ def page_window(current: int, total: int, radius: int = 2) -> list[int | None]:
     return numbers
 
 
+def link_of(item, siteurl: str = "") -> str:
+    """Where a listed article's link goes: its page, or the outside story it points to
+    (`Liên kết ngoài`, as the old portal's external-link articles did)."""
+    return getattr(item, "external_url", None) or f"{siteurl}/{item.url}"
+
+
+def host_of(address: str) -> str:
+    """`https://www.baocaobang.vn/a.html` → `baocaobang.vn`: how a reader names a site."""
+    host = urlsplit(address).hostname or address
+    return host.removeprefix("www.")
+
+
 FILTERS = {
+    "link_of": link_of,
+    "host_of": host_of,
     "facebook_share_url": facebook_share_url,
     "zalo_share_url": zalo_share_url,
     "period_label": period_label,

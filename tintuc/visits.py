@@ -322,6 +322,9 @@ class Tally:
     after_baseline: list[int] = field(default_factory=lambda: [0, 0])
     # Vietnamese day → path → views (non-bot page requests of article-shaped paths).
     views: dict[str, dict[str, int]] = field(default_factory=dict)
+    # Path → every view since counting began: "Lượt xem" on each article. Days of `views`
+    # are forgotten after a while; these totals never are.
+    view_totals: dict[str, int] = field(default_factory=dict)
 
     # -- the baseline --
 
@@ -360,10 +363,12 @@ class Tally:
         counts when it is 30 minutes or more from its client's known counted visits, which
         is exact unless older visits of that client were already forgotten.
         """
+        totals = self.view_totals
         for day, counts in batch.article_views().items():
             into = self.views.setdefault(day, {})
             for path, number in counts.items():
                 into[path] = into.get(path, 0) + number
+                totals[path] = totals.get(path, 0) + number
         if not batch.requests:
             return  # replaying the pending requests alone would change nothing
 

@@ -10,32 +10,21 @@ import argparse
 import json
 import os
 import sys
-import traceback
 from pathlib import Path
 
 from tintuc.active_content import is_checked
-from tintuc.checker import (
-    MARKDOWN_EXTENSIONS,
-    fix_normalisation,
-    report_json,
-    report_text,
-    run_check,
-)
-from tintuc.files import load_settings
+from tintuc.checker import fix_normalisation, report_json, report_text, run_check
+from tintuc.files import MARKDOWN_EXTENSIONS, content_folder, load_settings, setting
+from tintuc.processes import start_child, wait_child
 
 PROJECT = Path(__file__).resolve().parents[1]
 SETTINGS_FILE = PROJECT / "pelicanconf.py"
 
 
-def content_folder(settings: dict, settings_file: Path) -> Path:
-    """The settings' `PATH`, which Pelican reads relative to the settings file."""
-    return settings_file.resolve().parent / settings.get("PATH", "content")
-
-
 def check_cache_file(settings: dict, settings_file: Path) -> Path:
     """The check's cache, beside the build's (CACHE_PATH, relative to the settings file as
     Pelican reads it; `cache/` by default)."""
-    return (settings_file.resolve().parent / settings.get("CACHE_PATH", "cache")
+    return (settings_file.resolve().parent / setting(settings, "CACHE_PATH", "cache")
             / "content-check.pickle")
 
 
@@ -81,22 +70,8 @@ def run_apart(*args, **kwargs) -> int:
     staying with `invoke build` while Pelican, its writers and Pagefind run."""
     if not hasattr(os, "fork"):
         return run(*args, **kwargs)
-    sys.stdout.flush()
-    sys.stderr.flush()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child's lines are what the tests read
-        status = 2
-        try:
-            status = run(*args, **kwargs)
-        except BaseException:
-            traceback.print_exc()
-        finally:
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os._exit(status)
-    _, waited = os.waitpid(pid, 0)
-    status = os.waitstatus_to_exitcode(waited)
-    return status if status >= 0 else 1  # killed by a signal: not a pass
+    status = wait_child(start_child(lambda: run(*args, **kwargs)))
+    return status if status is not None and status >= 0 else 1  # killed: not a pass
 
 
 def main(argv=None) -> int:

@@ -9,10 +9,9 @@ from pathlib import Path
 
 from invoke import Exit, task
 
-from tintuc.checker import display_path
-from tintuc.files import load_settings
+from tintuc.files import content_folder, display_path, load_settings
 from tintuc.new_article import NewArticleError, create_article
-from tintuc_tools.check_files import SETTINGS_FILE, content_folder
+from tintuc_tools.check_files import SETTINGS_FILE
 from tintuc_tools.check_files import run as run_check_command
 from tintuc_tools.preview import serve_preview
 

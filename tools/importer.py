@@ -25,6 +25,7 @@ from urllib.parse import unquote, urlsplit
 
 from invoke import Exit, task
 
+from tintuc.files import write_atomically
 from tintuc.frontmatter import read_source
 from tintuc.legacy_import import (
     KIND_NAMES,
@@ -117,13 +118,6 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
-
-
 class _Assets:
     """Photos and files of one article: where each goes, copied only if the article is
     written. A name already used by other bytes gets `-2`, `-3` … in the order pages come."""
@@ -183,7 +177,7 @@ class Importer:
             return
         data = {"note": "Ghi bởi invoke import-legacy: bài đã nhập từ trang cũ. Đừng sửa tay.",
                 "articles": self.manifest}
-        _write_atomically(self.manifest_path, (json.dumps(
+        write_atomically(self.manifest_path, (json.dumps(
             data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8"))
         self._manifest_saved = text
 
@@ -311,7 +305,7 @@ class Importer:
         if target is None:
             target = self._new_path(article)
             self._copy_assets(assets, label)
-            _write_atomically(target, text)
+            write_atomically(target, text)
             self.summary.imported.append(str(target))
             self._legacy_index()[_identity(article.legacy_url)] = target
         else:
@@ -327,7 +321,7 @@ class Importer:
             if current == text:
                 self.summary.unchanged += 1
             else:
-                _write_atomically(target, text)
+                write_atomically(target, text)
                 self.summary.updated.append(str(target))
         self.manifest[article.key] = {
             "file": target.relative_to(self.content).as_posix(),

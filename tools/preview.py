@@ -33,12 +33,16 @@ from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from tintuc.checker import (
+from tintuc.checker import run_check
+from tintuc.files import (
+    ARTICLE,
     MARKDOWN_EXTENSIONS,
+    PAGE,
+    content_folder,
     display_path,
-    run_check,
+    kind_of,
+    load_settings,
 )
-from tintuc.files import load_settings
 
 PROJECT = Path(__file__).resolve().parents[1]
 SETTINGS_FILE = PROJECT / "pelicanconf.py"
@@ -201,9 +205,7 @@ class Preview:
     def _tell_content_problems(self, changed: list[str], build_output: str) -> None:
         """What `invoke check` says about the articles just saved that the build did not
         (missing photos, alt text, long leads…), so it is seen while writing."""
-        saved = [Path(path) for path in changed
-                 if Path(path).suffix in MARKDOWN_EXTENSIONS
-                 and Path(path).resolve().is_relative_to(self.content)]
+        saved = [Path(path) for path in changed if self._is_document(Path(path))]
         if not saved:
             return
         try:
@@ -214,6 +216,12 @@ class Preview:
         for problem in result.problems:
             if problem.message not in build_output:
                 print(problem, file=self.out, flush=True)
+
+    def _is_document(self, path: Path) -> bool:
+        """Whether `path` is an article or a page of the content folder."""
+        resolved = path.resolve()
+        return resolved.is_relative_to(self.content) and kind_of(
+            resolved.relative_to(self.content).as_posix(), self._settings()) in (ARTICLE, PAGE)
 
     def _settings(self) -> dict:
         # Read again only when the file changed.
@@ -387,8 +395,7 @@ def serve_preview(content=None, settings_file=None, port: int = 8000, bind: str 
     out = out or sys.stdout
     settings_path = Path(settings_file) if settings_file else SETTINGS_FILE
     if content is None:
-        settings = load_settings(settings_path)
-        content = settings_path.resolve().parent / settings.get("PATH", "content")
+        content = content_folder(load_settings(settings_path), settings_path)
     if not Path(content).is_dir():
         print(f"Không thấy thư mục nội dung “{content}”: hãy ghi đúng thư mục sau --path.",
               file=out)

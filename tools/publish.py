@@ -4,7 +4,7 @@ Nobody may ever see a half-written or broken site (issue 6). So a publication is
 
 1. the `content` gate, then a build with publishconf.py into a FRESH folder, errors fatal
    (the `build` gate); the live site is never a build's output folder;
-2. the gates that read the built folder (tools/gates.py); any failure stops here, before a
+2. the gates that read the built folder (tools/gates/); any failure stops here, before a
    single byte reaches the target;
 3. pre-compressed `.gz`/`.br` copies of text files, for the web server's gzip_static and
    brotli_static;
@@ -45,6 +45,7 @@ from pathlib import Path
 from invoke import task
 from invoke.exceptions import Exit
 
+from tintuc.processes import worker_count
 from tintuc_tools import gates
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -160,6 +161,10 @@ def run_build(content: Path, output: Path, settings_file: Path) -> gates.GateRes
 
 
 def read_settings(settings_file: Path) -> dict:
+    """The settings as a build with `settings_file` sees them: Pelican's defaults for what the
+    file leaves out, its paths made absolute. Not `tintuc.files.load_settings` (the file's own
+    names): the gates judge the site by what it was built with (the names a page may not
+    take come from every *_SAVE_AS, Pelican's defaults included)."""
     from pelican.settings import read_settings as pelican_read_settings
 
     return pelican_read_settings(str(settings_file))
@@ -223,7 +228,7 @@ def compress_tree(root: Path, settings: dict | None = None, workers: int | None 
 
     stats = CompressionStats()
     # Brotli and zlib release the GIL while they work, so threads use every core.
-    with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
+    with ThreadPoolExecutor(max_workers=worker_count(workers)) as pool:
         for original, gz, br in pool.map(one, candidates):
             stats.files += 1
             stats.original += original

@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 from urllib.parse import quote
 
+from tintuc.files import load_settings
 from tintuc_tools.serve import serving
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -43,9 +44,7 @@ def search_settings(base: dict | None = None) -> dict:
 
     Harmless once pelicanconf.py has them: plugins are added, never replaced."""
     if base is None:
-        from pelican.settings import get_settings_from_file
-
-        base = get_settings_from_file(str(SETTINGS_FILE))
+        base = load_settings(SETTINGS_FILE)
     plugins = list(dict.fromkeys([*base.get("PLUGINS", []), "tintuc_plugins.search_index"]))
     required = list(dict.fromkeys([*base.get("REQUIRED_PLUGINS", []),
                                    "tintuc_plugins.search_index"]))
@@ -128,11 +127,11 @@ def build_site(content: Path, output: Path, shard_articles: int | None = None) -
     """Build `content` in this process with search on (SEARCH_INDEX["shard_articles"] as
     given, else the project's); returns timings."""
     from pelican import Pelican
-    from pelican.settings import get_settings_from_file, read_settings
+    from pelican.settings import read_settings
 
     override = {"PATH": str(content), "OUTPUT_PATH": str(output), **search_settings()}
     if shard_articles is not None:
-        index = get_settings_from_file(str(SETTINGS_FILE)).get("SEARCH_INDEX") or {}
+        index = load_settings(SETTINGS_FILE).get("SEARCH_INDEX") or {}
         override["SEARCH_INDEX"] = {**index, "shard_articles": shard_articles}
     settings = read_settings(str(SETTINGS_FILE), override=override)
     started = time.perf_counter()
@@ -143,9 +142,9 @@ def build_site(content: Path, output: Path, shard_articles: int | None = None) -
 
 def built_articles() -> list:
     """The articles the last in-process build indexed."""
-    from tintuc_plugins.search_index import indexer
+    from tintuc_plugins import build
 
-    return list(indexer._state.articles)
+    return list(build.last().search.articles)
 
 
 def index_alone(articles, bundle: Path) -> float:
@@ -153,8 +152,9 @@ def index_alone(articles, bundle: Path) -> float:
     kept), to compare sizes and downloads with the folded index."""
     import html
 
-    from tintuc_plugins.search_index.indexer import page_of, run_pagefind, write_pages
-    from tintuc_plugins.search_index.records import SearchPage, restore
+    from tintuc.search.records import SearchPage, restore
+    from tintuc.search.shards import run_pagefind, write_pages
+    from tintuc_plugins.search_index.indexer import page_of
 
     def unfolded(page: SearchPage) -> SearchPage:
         marks = html.unescape(re.search(r'data-marks="([^"]*)"', page.html).group(1))
@@ -178,7 +178,8 @@ def index_alone(articles, bundle: Path) -> float:
 
 def time_indexing(articles, bundle: Path) -> float:
     """The index as it was before it was split by year: one bundle of every record."""
-    from tintuc_plugins.search_index.indexer import page_of, run_pagefind, write_pages
+    from tintuc.search.shards import run_pagefind, write_pages
+    from tintuc_plugins.search_index.indexer import page_of
 
     shutil.rmtree(bundle, ignore_errors=True)  # Pagefind never clears its output folder
     started = time.perf_counter()
@@ -200,8 +201,8 @@ def time_split_indexing(articles, cache: Path, workers: int, shard_articles: int
     made for each."""
     import dataclasses
 
+    from tintuc.search.shards import make_index
     from tintuc_plugins.search_index.indexer import entry_of
-    from tintuc_plugins.search_index.shards import make_index
 
     shutil.rmtree(cache, ignore_errors=True)
     entries = [entry_of(article) for article in articles]
@@ -287,8 +288,9 @@ def measure_engine(context, base: str, bundle: str, query: str) -> dict:
 
 def run(count: int, workdir: Path, queries=BENCH_QUERIES,
         shard_articles: int | None = None) -> dict:
-    from tintuc_plugins.search_index.indexer import settings_of, workers_of
-    from tintuc_plugins.search_index.records import fold_text
+    from tintuc.processes import news_workers
+    from tintuc.search.records import fold_text
+    from tintuc.search.settings import settings_of
     from tintuc_tools.bench import make_articles, write_corpus, write_ours
 
     content, output = workdir / "content", workdir / "output"
@@ -298,12 +300,9 @@ def run(count: int, workdir: Path, queries=BENCH_QUERIES,
     ours = bundle_stats(output / "pagefind")
     alone_seconds = index_alone(articles, output / "pagefind-alone")
     single_seconds = time_indexing(articles, output / "pagefind-single")
-    workers = workers_of({"NEWS_WORKERS": 0})
+    workers = news_workers({"NEWS_WORKERS": 0})
     if shard_articles is None:
-        from pelican.settings import get_settings_from_file
-
-        shard_articles = settings_of(get_settings_from_file(str(SETTINGS_FILE)))[
-            "shard_articles"]
+        shard_articles = settings_of(load_settings(SETTINGS_FILE))["shard_articles"]
     # The layout built, and one bundle per year to compare its edits with (when it differs).
     split_seconds = [time_split_indexing(articles, workdir / "cache-again", workers,
                                          shard_articles)]

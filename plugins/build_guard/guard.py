@@ -5,6 +5,9 @@ import logging
 from pelican import signals
 
 from tintuc.problems import Explained
+from tintuc_plugins import build, pelican_compat
+
+logger = logging.getLogger(__name__)
 
 
 class BuildFailed(Explained):
@@ -12,19 +15,18 @@ class BuildFailed(Explained):
 
 
 class ErrorCounter(logging.Handler):
+    """Counts the errors logged during a build into the build (tintuc_plugins.build)."""
+
     def __init__(self):
         super().__init__(level=logging.ERROR)
-        self.count = 0
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.count += 1
+        build.current().errors += 1
 
 
 def _is_told_already(error: BaseException) -> bool:
-    # Pelican's `--fatal` raises this bare RuntimeError after logging the real message.
-    return isinstance(error, Explained) or (
-        type(error) is RuntimeError and str(error) == "Warning or error encountered"
-    )
+    # Pelican's `--fatal` raises a bare RuntimeError after logging the real message.
+    return isinstance(error, Explained) or pelican_compat.is_fatal_stop(error)
 
 
 def _without_traceback(record: logging.LogRecord) -> bool:
@@ -46,10 +48,17 @@ def start_counting(pelican) -> None:
     for handler in root.handlers:
         if _without_traceback not in handler.filters:
             handler.addFilter(_without_traceback)
-    _counter.count = 0
-    # Every plugin has registered by now: connected again, this check runs after all of them.
-    signals.finalized.disconnect(check_after_writing)
-    signals.finalized.connect(check_after_writing)
+    # Every plugin has registered by now: connected again, this check runs after all of them,
+    # and the build's state is dropped after it.
+    for receiver in (check_after_writing, build.end):
+        signals.finalized.disconnect(receiver)
+        signals.finalized.connect(receiver)
+
+
+def check_pelican_version(pelican) -> None:
+    warning = pelican_compat.untested_version()
+    if warning:
+        logger.warning("%s", warning)
 
 
 def check_plugins(pelican) -> None:
@@ -63,9 +72,9 @@ def check_plugins(pelican) -> None:
 
 
 def _stop_if_errors(when: str) -> None:
-    if _counter.count:
-        count = _counter.count
-        _counter.count = 0
+    current = build.current()
+    if current.errors:
+        count, current.errors = current.errors, 0
         raise BuildFailed(f"Có {count} lỗi (xem các thông báo ở trên); {when}.")
 
 

@@ -6,8 +6,9 @@ import functools
 from collections import defaultdict
 from itertools import groupby
 
-from pelican import contents, urlwrappers
 from pelican.utils import slugify as _pelican_slugify
+
+from tintuc_plugins import pelican_compat
 
 
 class MemberList(list):
@@ -71,7 +72,7 @@ def period_archives(sorted_articles, articles, settings) -> dict[str, list[dict]
 
 
 def use_linear_period_archives(generator) -> None:
-    generator._build_period_archives = period_archives
+    pelican_compat.replace_period_archives(generator, period_archives)
 
 
 # Pelican makes new Tag, Category and Author objects for every article, and a URLWrapper
@@ -95,5 +96,4 @@ def remembered_slugify(value, regex_subs=(), preserve_case=False, use_unicode=Fa
 
 
 def remember_slugs(pelican=None) -> None:
-    for module in (urlwrappers, contents):
-        module.slugify = remembered_slugify
+    pelican_compat.use_slugify(remembered_slugify)

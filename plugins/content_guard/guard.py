@@ -7,6 +7,7 @@ from pathlib import Path
 from tintuc import active_content, paths
 from tintuc.files import display_path
 from tintuc.problems import ERROR, Explained, Problem
+from tintuc_plugins import pelican_compat
 
 logger = logging.getLogger(__name__)
 
@@ -42,9 +43,12 @@ def _static_problem(root: str, static) -> Problem | None:
         return Problem(shown, 1, "outside-content", "tệp này nằm ngoài thư mục nội dung nên "
                        "không được đăng", "chép tệp vào content/images rồi liên kết tới bản "
                        "chép đó", ERROR)
-    if paths.contained(static.save_as.replace(os.sep, "/")) is None:
+    # Where it is planned to go: an `{attach}` link may still move it beside its article
+    # (which keeps it inside the output anyway).
+    save_as, _url = pelican_compat.planned_location(static)
+    if paths.contained(save_as.replace(os.sep, "/")) is None:
         return Problem(shown, 1, "outside-output", f"tệp sẽ được chép ra ngoài thư mục kết quả "
-                       f"({static.save_as})", "đặt tệp trong content/images", ERROR)
+                       f"({save_as})", "đặt tệp trong content/images", ERROR)
     # Pelican also lists files that links name but that do not exist: nothing to read there.
     if active_content.is_checked(source) and os.path.isfile(source):
         findings = active_content.findings_for(source, Path(source).read_bytes())

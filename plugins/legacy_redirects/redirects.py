@@ -23,7 +23,7 @@ import math
 import os
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -34,6 +34,7 @@ from tintuc.files import display_path
 from tintuc.legacy_import import classify_path, legacy_tag_aliases, strip_prefix, url_path
 from tintuc.paths import reserved_outputs
 from tintuc.text import fold, slugify
+from tintuc_plugins import build, shared
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +47,8 @@ DEFAULTS = {
     "category_aliases": {},
     # legacy tag alias → our tag name, for aliases NukeViet's rules don't give.
     "tag_aliases": {},
+    # legacy topic alias → our topic (`Sự kiện`) name, for aliases other than its slug.
+    "topic_aliases": {},
     # any other old path → new URL (`"/gioi-thieu.html": "gioi-thieu/"`).
     "extra": {},
     # Static pages are written for these prefixes; `/index.php/…` only goes in the nginx map,
@@ -58,6 +61,7 @@ DEFAULTS = {
     "legacy_per_page": 20,
 }
 _TYPES = {"enabled": bool, "module": str, "category_aliases": dict, "tag_aliases": dict,
+          "topic_aliases": dict,
           "extra": dict, "static_prefixes": list, "map_prefixes": list, "static_pages": bool,
           "map_file": str, "legacy_per_page": int}
 MARKER = '<meta name="generator" content="Tin tức legacy_redirects">'
@@ -75,15 +79,21 @@ class Redirect:
     typed: str = ""  # and the address as written there
 
 
-class _State:
-    def __init__(self):
-        self.config: dict | None = None
-        self.articles: list = []
-        self.categories: list = []
-        self.tags: dict = {}
+@dataclass
+class RedirectState:
+    """The redirects' part of a build (tintuc_plugins.build)."""
+
+    config: dict | None = None
+    articles: list = field(default_factory=list)
+    categories: list = field(default_factory=list)
+    tags: dict = field(default_factory=dict)
 
 
-_state = _State()
+def _state() -> RedirectState:
+    current = build.current()
+    if current.redirects is None:
+        current.redirects = RedirectState()
+    return current.redirects
 
 
 # --- settings --------------------------------------------------------------------------------
@@ -127,7 +137,7 @@ def _problems(value) -> list[str]:
 
 def validate_settings(pelican) -> None:
     """Read the one dict setting; a mistake is an error that stops the build."""
-    _state.__init__()
+    state = build.current().redirects = RedirectState()
     given = pelican.settings.get(SETTING, {})
     problems = _problems(given)
     for problem in problems:
@@ -135,20 +145,21 @@ def validate_settings(pelican) -> None:
     if problems:
         return
     config = {**DEFAULTS, **given}
-    _state.config = config if config["enabled"] else None
+    state.config = config if config["enabled"] else None
 
 
 # --- collecting --------------------------------------------------------------------------------
 
 
 def collect_articles(generator) -> None:
-    if _state.config is None:
+    state = _state()
+    if state.config is None:
         return
     # Hidden articles keep their pages, so their old URLs lead somewhere; drafts are never
     # written by a real build, so they get nothing.
-    _state.articles = list(generator.articles) + list(generator.hidden_articles)
-    _state.categories = list(generator.categories)
-    _state.tags = dict(generator.tags)
+    state.articles = list(generator.articles) + list(generator.hidden_articles)
+    state.categories = list(generator.categories)
+    state.tags = dict(generator.tags)
 
 
 def _key(path: str) -> str:
@@ -157,12 +168,12 @@ def _key(path: str) -> str:
 
 def _article_redirects(config: dict) -> tuple[list[Redirect], dict[str, Counter]]:
     redirects, aliases = [], defaultdict(Counter)
-    ordered = sorted(_state.articles, key=lambda item: (item.date, item.relative_source_path))
+    ordered = sorted(_state().articles, key=lambda item: (item.date, item.relative_source_path))
     for article in ordered:
-        title = article.metadata.get("title_text") or article.title
-        line = (article.metadata.get("source_lines") or {}).get("legacy_urls", 1)
+        title = article.metadata.get(shared.TITLE_TEXT) or article.title
+        line = (article.metadata.get(shared.SOURCE_LINES) or {}).get(shared.LEGACY_URLS, 1)
         written_at = f"{display_path(article.source_path)}:{line}"
-        for legacy in article.metadata.get("legacy_urls") or []:
+        for legacy in article.metadata.get(shared.LEGACY_URLS) or []:
             source = _key(legacy)
             redirects.append(Redirect(source, article.url, article.save_as, title, "Bài viết",
                                       written_at=written_at, typed=legacy))
@@ -187,7 +198,7 @@ def _feed(settings: dict, *names: str) -> tuple[str, str] | None:
 
 def _category_redirects(config: dict, settings: dict, aliases: dict[str, Counter]) -> list:
     module, per_page = config["module"], config["legacy_per_page"]
-    by_name = {category.name: (category, articles) for category, articles in _state.categories}
+    by_name = {category.name: (category, articles) for category, articles in _state().categories}
     chosen: dict[str, str] = {}
     for alias, names in aliases.items():
         chosen[alias] = names.most_common(1)[0][0]
@@ -225,9 +236,9 @@ def _category_redirects(config: dict, settings: dict, aliases: dict[str, Counter
 
 def _tag_redirects(config: dict) -> list[Redirect]:
     module = config["module"]
-    by_folded = {fold(tag.name): tag for tag in _state.tags}
+    by_folded = {fold(tag.name): tag for tag in _state().tags}
     wanted: dict[str, object] = {}
-    for tag in sorted(_state.tags, key=lambda tag: tag.name):
+    for tag in sorted(_state().tags, key=lambda tag: tag.name):
         for alias in legacy_tag_aliases(tag.name):
             wanted.setdefault(alias, tag)
     for alias, name in config["tag_aliases"].items():
@@ -239,6 +250,27 @@ def _tag_redirects(config: dict) -> list[Redirect]:
         wanted[alias] = tag
     return [Redirect(f"/{module}/tag/{alias}", tag.url, tag.save_as, tag.name, "Thẻ")
             for alias, tag in sorted(wanted.items())]
+
+
+def _topic_redirects(config: dict) -> list[Redirect]:
+    """`/news/topic/<alias>/` of the old site's "dòng sự kiện" pages: the alias NukeViet made
+    from the name (marks dropped, đ → d, like our slug), and `topic_aliases`."""
+    module = config["module"]
+    topics = {}
+    for article in _state().articles:
+        topic = getattr(article, shared.TOPIC, None)
+        if topic is not None and hasattr(topic, "save_as"):
+            topics.setdefault(fold(topic.name), topic)
+    wanted = {slugify(topic.name): topic for topic in topics.values()}
+    for alias, name in config["topic_aliases"].items():
+        topic = topics.get(fold(name))
+        if topic is None:
+            logger.warning("%s[“topic_aliases”]: không có dòng sự kiện “%s”; bỏ qua “%s”",
+                           SETTING, name, alias)
+            continue
+        wanted[alias] = topic
+    return [Redirect(f"/{module}/topic/{alias}/", topic.url, topic.save_as, topic.name,
+                     "Dòng sự kiện") for alias, topic in sorted(wanted.items())]
 
 
 def _site_redirects(config: dict, settings: dict) -> list[Redirect]:
@@ -361,14 +393,15 @@ def _map_text(lines: list[str], keys: set[str]) -> str:
 
 
 def write_redirects(pelican) -> None:
-    config = _state.config
+    config = _state().config
     if config is None:
         return
     settings = pelican.settings
     output = Path(settings["OUTPUT_PATH"])
     articles, aliases = _article_redirects(config)
     redirects = (articles + _category_redirects(config, settings, aliases)
-                 + _tag_redirects(config) + _site_redirects(config, settings))
+                 + _tag_redirects(config) + _topic_redirects(config)
+                 + _site_redirects(config, settings))
 
     chosen: dict[str, Redirect] = {}
     for redirect in redirects:

@@ -4,14 +4,14 @@ Everything here runs once, at `article_generator_finalized`, when the articles a
 sorted and the categories and period archives exist; the templates then only print.
 """
 
-import os
-import time
 from datetime import datetime, timedelta
 from itertools import chain
 
-from tintuc.dates import VIETNAM
-from tintuc.news_lists import latest_by_group, neighbour_lists, ordered_groups, pick_lead
+from tintuc.dates import build_clock
+from tintuc.news_lists import latest_by_group, neighbour_lists, ordered_groups, pick_featured
+from tintuc.related import related_lists
 from tintuc.text import fold
+from tintuc_plugins import shared
 
 DEFAULTS = {
     "NEWS_NEIGHBOURS": 10,
@@ -21,6 +21,9 @@ DEFAULTS = {
     "NEWS_CATEGORIES": (),
     "HOME_LATEST_COUNT": 6,
     "HOME_CATEGORY_ARTICLES": 4,
+    "NEWS_RELATED": 5,
+    "NEWS_FEATURED": (),
+    "HOME_FEATURED_COUNT": 4,
 }
 
 
@@ -46,19 +49,25 @@ def attach_lists(generator) -> None:
     lists = neighbour_lists(ordered, category_of, count, lambda article: id(article) in listed_ids)
     # The "Mới" badge is each article's own flag rather than a comparison with the clock in
     # the template: a page then changes only when an article it lists stops being new.
-    since = recent_since(setting(settings, "NEWS_NEW_DAYS"))
-    for article, found in zip(ordered, lists, strict=True):
+    related = related_lists(ordered, lambda article: [tag.slug for tag in
+                                                      getattr(article, "tags", None) or ()],
+                            category_of, lambda article: article.date.timestamp(),
+                            int(setting(settings, "NEWS_RELATED")),
+                            lambda article: id(article) in listed_ids)
+    since = recent_since(settings)
+    for article, found, alike in zip(ordered, lists, related, strict=True):
         article.newer_articles = found.newer
         article.older_articles = found.older
+        article.related_articles = alike
         article.is_recent = since is not None and article.date >= since
 
     newest_first = [article for article in reversed(ordered) if id(article) in listed_ids]
     categories = menu_categories(generator.categories, setting(settings, "NEWS_CATEGORIES"))
     context = generator.context
-    context["nav_categories"] = categories
-    context["news_home"] = home_listing(newest_first, categories, settings)
-    context["archive_years"] = archive_index(generator.period_archives)
-    context["news_feed_articles"] = {article.url: article for article in generator.articles}
+    context[shared.NAV_CATEGORIES] = categories
+    context[shared.NEWS_HOME] = home_listing(newest_first, categories, settings)
+    context[shared.ARCHIVE_YEARS] = archive_index(generator.period_archives)
+    context[shared.NEWS_FEED_ARTICLES] = {article.url: article for article in generator.articles}
 
 
 def menu_categories(categories, preferred) -> list:
@@ -72,18 +81,24 @@ def menu_categories(categories, preferred) -> list:
 
 
 def home_listing(newest_first, categories, settings) -> dict:
-    lead = pick_lead(newest_first, lambda article: bool(getattr(article, "featured", False)))
+    by_slug = {article.slug: article for article in newest_first}
+    pinned = [by_slug[slug] for slug in setting(settings, "NEWS_FEATURED") if slug in by_slug]
+    featured = pick_featured(newest_first, lambda article: getattr(article, "featured", False),
+                             int(setting(settings, "HOME_FEATURED_COUNT")), pinned)
+    lead = featured[0] if featured else None
+    shown = {id(article) for article in featured}
     latest_count = int(setting(settings, "HOME_LATEST_COUNT"))
-    latest = [article for article in newest_first[:latest_count + 1] if article is not lead]
+    latest = [article for article in newest_first if id(article) not in shown][:latest_count]
     per_category = latest_by_group(
-        (article for article in newest_first if article is not lead),
+        (article for article in newest_first if id(article) not in shown),
         category_of,
         int(setting(settings, "HOME_CATEGORY_ARTICLES")),
         groups=categories,
     )
     return {
         "lead": lead,
-        "latest": latest[:latest_count],
+        "featured": featured[1:],
+        "latest": latest,
         "sections": [(category, items) for category, items in per_category.items() if items],
     }
 
@@ -105,17 +120,11 @@ def archive_index(period_archives) -> list[dict]:
     return [years[year] for year in sorted(years, reverse=True)]
 
 
-def build_time() -> datetime:
-    """Now, or `SOURCE_DATE_EPOCH` when set, so a reproducible build shows the same badges."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    seconds = int(epoch) if epoch and epoch.isdigit() else time.time()
-    return datetime.fromtimestamp(seconds, tz=VIETNAM)
-
-
-def recent_since(days) -> datetime | None:
+def recent_since(settings) -> datetime | None:
+    days = setting(settings, "NEWS_NEW_DAYS")
     if not days:
         return None
-    return build_time() - timedelta(days=float(days))
+    return build_clock(settings.get("NEWS_BUILD_TIME")) - timedelta(days=float(days))
 
 
 def complete_feed_items(context, feed) -> None:
@@ -127,7 +136,7 @@ def complete_feed_items(context, feed) -> None:
     full text with the lead first, and the organisation as author when it has none (an Atom
     entry needs one; the site sets no AUTHOR, which would credit every story to it).
     """
-    articles = context.get("news_feed_articles") or {}
+    articles = context.get(shared.NEWS_FEED_ARTICLES) or {}
     organisation = context.get("ORGANIZATION") or {}
     fallback_author = (context.get("AUTHOR") or organisation.get("short_name")
                        or context.get("SITENAME"))
@@ -137,7 +146,7 @@ def complete_feed_items(context, feed) -> None:
         path = link[len(base):] if base and link.startswith(base) else link
         article = articles.get(path.split("?", 1)[0].lstrip("/"))
         if article is not None:
-            item["title"] = getattr(article, "title_text", None) or item["title"]
+            item["title"] = getattr(article, shared.TITLE_TEXT, None) or item["title"]
             summary = getattr(article, "summary", "")
             if item.get("content") is not None and summary:
                 item["content"] = f"<p><strong>{summary}</strong></p>" + item["content"]

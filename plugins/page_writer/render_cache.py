@@ -23,11 +23,13 @@ import tintuc
 import tintuc_plugins
 from tintuc.fingerprint import (
     Fingerprinter,
+    TemplateReads,
     Unfingerprintable,
     digest,
     files_digest,
-    template_inputs,
+    template_reads,
 )
+from tintuc_plugins import pelican_compat
 
 from .page_store import PageStore
 
@@ -39,8 +41,6 @@ _PLAIN = frozenset({bool, int, float, type(None)})
 # articles, by their own digests). Anywhere else a document counts by its own digest, which
 # names those it lists only by reference: a listing shows an article, not its neighbours.
 MAIN_DOCUMENTS = frozenset({"article", "page"})
-# Attributes that are not the document's own: the whole site's settings and context.
-_NOT_OWN = frozenset({"settings", "_context", "metadata"})
 
 
 def _reference(content: Content) -> bytes:
@@ -73,7 +73,7 @@ class ContentDigests:
         of = fingerprinter.of
         pointed: list[Content] = []
         for name, value in sorted(vars(content).items()):
-            if name in _NOT_OWN:
+            if name in pelican_compat.SITE_ATTRIBUTES:
                 continue
             parts.append(name.encode())
             kind = type(value)
@@ -142,6 +142,18 @@ def _page(fingerprinter, page: Page) -> bytes:
                   fingerprinter.of(page.paginator), _membership(fingerprinter, page.object_list))
 
 
+# Where Pelican's context keeps every document of the site.
+_DOCUMENT_LISTS = ("articles", "hidden_articles", "drafts", "pages", "hidden_pages",
+                   "draft_pages")
+
+
+def _documents(context: dict):
+    for name in _DOCUMENT_LISTS:
+        for document in context.get(name) or ():
+            yield document
+            yield from getattr(document, "translations", None) or ()
+
+
 def _lenient(fingerprinter: Fingerprinter, value) -> bytes:
     """Settings hold a few objects of no known kind (loaded plugins, Markdown extensions):
     those count by their type, their behaviour being in the code digest."""
@@ -178,8 +190,9 @@ class RenderCache:
             Paginator: _paginator,
             Page: _page,
         })
-        self._inputs: dict[str, tuple[str, ...] | None] = {}
+        self._reads: dict[str, tuple[TemplateReads, tuple[str, ...]] | None] = {}
         self._analysed: dict = {}
+        self._links: dict[str, bool] = {}  # attribute name → whether it holds documents
         self._shared: dict[tuple, bytes] = {}
         self._lists: dict[int, tuple[list, bytes]] = {}
         self.stats = {"rendered": 0, "reused": 0, "uncacheable": 0,
@@ -199,13 +212,32 @@ class RenderCache:
             parts.append(_lenient(self.fingerprinter, settings[name]))
         return digest(*parts)
 
-    def inputs(self, template) -> tuple[str, ...] | None:
+    def reads(self, template) -> tuple[TemplateReads, tuple[str, ...]] | None:
+        """What the template reads (tintuc.fingerprint.template_reads), with its names in
+        order; None when nobody can say."""
         name = template.name
-        if name not in self._inputs:
-            found = template_inputs(template.environment, name, self.live_blocks,
-                                    self._analysed)
-            self._inputs[name] = None if found is None else tuple(sorted(found))
-        return self._inputs[name]
+        if name not in self._reads:
+            found = template_reads(template.environment, name, self.live_blocks,
+                                   self._analysed, MAIN_DOCUMENTS)
+            self._reads[name] = None if found is None else (found, tuple(sorted(found.names)))
+        return self._reads[name]
+
+    def _holds_documents(self, attribute: str, context: dict) -> bool:
+        """Whether any document of the site has `attribute` pointing at other documents."""
+        found = self._links.get(attribute)
+        if found is None:
+            found = self._links[attribute] = any(
+                _linked(vars(document).get(attribute)) for document in _documents(context))
+        return found
+
+    def _keyable(self, reads: TemplateReads, context: dict) -> bool:
+        """A page counts a listed document by its own digest, which names the documents it
+        points to only by reference: a template that reads such a pointer anywhere but on the
+        page's own document (`item.newer_articles`), or reads attributes by computed names,
+        can show what no key covers. Such a page is rendered every time."""
+        if reads.any_attribute:
+            return False
+        return not any(self._holds_documents(name, context) for name in sorted(reads.foreign))
 
     def key(self, template, page_values: dict, context: dict,
             paginated: frozenset[str] = frozenset()) -> str | None:
@@ -213,15 +245,19 @@ class RenderCache:
 
         `paginated` names the lists a paginated page shows a slice of (`articles`, `dates`):
         the slice (`articles_page`) counts in full; the whole list only by which documents it
-        holds, in what order. A theme shows the other pages' articles through the page links,
-        never through the whole list (docs/decisions.md), so an edit to an article re-renders
-        the pages it is on, not every page of its tags."""
+        holds, in what order, unless the template reads its items (then in full: decided from
+        the template, tintuc.fingerprint.template_reads). So an edit to an article re-renders
+        the pages it is on, not every page of its tags, whatever the theme does."""
         if not self.enabled:
             return None
-        names = self.inputs(template)
-        if names is None:
+        found = self.reads(template)
+        if found is None or not self._keyable(found[0], context):
             self.stats["uncacheable"] += 1
             return None
+        reads, names = found
+        # A template that reads the items of a paginated list (or of another page of it)
+        # counts the whole list in full: every item's own digest.
+        whole = sorted(reads.whole_lists & paginated)
         of = self.fingerprinter.of
         try:
             own = tuple(name in page_values for name in names)
@@ -229,14 +265,19 @@ class RenderCache:
             shared_id = (template.name, own, id(context), paginated)
             shared = self._shared.get(shared_id)
             if shared is None:
-                shared = self._shared[shared_id] = self._site_part(template, names, own,
-                                                                    context, paginated)
+                shared = self._shared[shared_id] = self._site_part(
+                    template, names, own, context, paginated, reads.only_tested)
             parts = [self.base, template.name.encode(), shared]
+            for listed in whole:
+                parts += [b"whole " + listed.encode(),
+                          of(page_values[listed] if listed in page_values else context[listed])]
             for name, in_page in zip(names, own, strict=True):
                 if in_page:
                     value = page_values[name]
                     parts.append(name.encode())
-                    if name in paginated:
+                    if name in reads.only_tested:
+                        parts.append(b"true" if value else b"false")
+                    elif name in paginated:
                         parts.append(self._members(value))
                     elif name.endswith("_page") and name[:-5] in paginated \
                             and isinstance(value, Page):
@@ -262,13 +303,19 @@ class RenderCache:
                 documents, _membership(self.fingerprinter, documents))
         return known[1]
 
-    def _site_part(self, template, names, own, context, paginated) -> bytes:
+    def _site_part(self, template, names, own, context, paginated,
+                   only_tested: frozenset[str]) -> bytes:
         parts = []
         for name, in_page in zip(names, own, strict=True):
             if in_page:
                 continue
             parts.append(name.encode())
-            if name in context and name in paginated:
+            if name in only_tested:
+                # Only whether it is true shows: a menu item shown when there are documents
+                # does not change with each document.
+                value = context.get(name, template.globals.get(name))
+                parts.append(b"true" if value else b"false")
+            elif name in context and name in paginated:
                 parts.append(self._members(context[name]))
             elif name in context:
                 parts.append(self.fingerprinter.of(context[name]))

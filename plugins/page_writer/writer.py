@@ -9,30 +9,39 @@ put in place and the file is written. The article generator's pages are held bac
 Output is byte-for-byte what a sequential build without a cache writes (tests/test_page_writer.py).
 """
 
+import contextlib
 import hashlib
 import logging
 import os
+import pickle
+import re
 import sys
+import tempfile
 import time
-import traceback
 from dataclasses import dataclass
 
 from markupsafe import Markup
-from pelican.paginator import Paginator
+from pelican.contents import Content
 from pelican.plugins import signals
-from pelican.utils import get_relative_path, path_to_url, sanitised_join
-from pelican.writers import FileOverwriteFailedError, Writer
+from pelican.utils import sanitised_join
+from pelican.writers import Writer
 
 from tintuc import fresh_output as output
+from tintuc.counter_report import views_html
 from tintuc.problems import Explained
+from tintuc.processes import news_workers, start_child, wait_child
+from tintuc_plugins import build, pelican_compat, shared
 
-from .render_cache import RenderCache
+from .render_cache import MAIN_DOCUMENTS, RenderCache
 
 logger = logging.getLogger(__name__)
 
 # Below this many pages to render a fork costs more than it saves.
 MINIMUM_PAGES_PER_PROCESS = 40
 LIVE_MARK = "<!--live-block:{}-->"
+# An article's "Lượt xem", drawn after rendering like the live blocks, but per article.
+VIEWS_MARK = "<!--live-views:{}-->"
+_VIEWS_MARKS = re.compile(r"<!--live-views:([^>]*?)-->")
 # How much lower than the build's other processes the rendering processes run (os.nice).
 RENDER_NICENESS = 10
 
@@ -59,25 +68,7 @@ class PageJob:
     context: dict
     values: dict
     key: str | None = None
-
-
-class _Build:
-    """The writer of the build in progress, for the signals that are not given it, and the
-    figures of the last build (the tests read them)."""
-
-    def __init__(self):
-        self.writer = None
-        self.previous: str | None = None  # the previous build's output, set aside
-        self.ledger: dict = {}  # what the previous build's pages were made from (fresh_output)
-        self.trash: int | None = None  # the process deleting earlier builds' leftovers
-        self.stats: dict = {}
-
-
-current = _Build()
-
-
-def workers_of(settings) -> int:
-    return int(settings.get("NEWS_WORKERS") or os.cpu_count() or 1)
+    views: tuple[str, ...] = ()  # the articles whose "Lượt xem" the page shows, by URL
 
 
 class PageWriter(Writer):
@@ -87,13 +78,16 @@ class PageWriter(Writer):
         self.cache = RenderCache(self.settings, self.live_blocks,
                                  enabled=bool(self.settings.get("NEWS_RENDER_CACHE", True)))
         self.pending: list[PageJob] = []
-        self.deferring = workers_of(self.settings) > 1
+        self.deferring = news_workers(self.settings) > 1
         self.keys: set[str] = set()
         self._live_html: dict[str, str] | None = None
         self._live_mark = ""  # the digest of the live blocks' HTML
         self.ledger: dict[str, tuple[str, int, int]] = {}  # this build's, for the next one
         self._live_function = self.live_block  # one object for every page's fingerprint
-        current.writer, current.stats = self, self.cache.stats
+        self._views_function = self.views_of
+        # The signals that are not given the writer find it in the build's state.
+        current = build.current()
+        current.writer, current.page_stats = self, self.cache.stats
 
     # --- Pelican's entry point ---------------------------------------------------------------
 
@@ -103,51 +97,25 @@ class PageWriter(Writer):
             return
         jobs = [self._job(save_as, template, context, values, override_output, relative_urls,
                           sliced)
-                for save_as, values, sliced in self._pages(name, url, template_name, paginated,
-                                                           kwargs)]
+                for save_as, values, sliced in pelican_compat.pages_of(
+                    self.settings, name, url, template_name, paginated, kwargs, relative_urls)]
         if self.deferring:
             self.pending.extend(jobs)
         else:
             self._write(jobs, workers=1)
 
-    def _pages(self, name, url, template_name, paginated, kwargs):
-        """(save_as, the page's own values, the names of the lists it shows a slice of) of
-        each page a `write_file` call makes."""
-        if paginated is None:
-            paginated = {key: value for key, value in kwargs.items()
-                         if key in ("articles", "dates")}
-        paginated_templates = self.settings["PAGINATED_TEMPLATES"]
-        if not paginated or template_name not in paginated_templates:
-            yield name, dict(kwargs), frozenset()
-            return
-        per_page = paginated_templates[template_name] or self.settings["DEFAULT_PAGINATION"]
-        paginators = {key: Paginator(name, url, value, self.settings, per_page)
-                      for key, value in paginated.items()}
-        count = next(iter(paginators.values())).num_pages
-        for index in range(count):
-            values = dict(kwargs)
-            for key, paginator in paginators.items():
-                page = paginator.page(index + 1)
-                values[f"{key}_paginator"] = paginator
-                values[f"{key}_page"] = page
-                values[f"{key}_previous_page"] = paginator.page(index) if index else None
-                values[f"{key}_next_page"] = \
-                    paginator.page(index + 2) if index + 1 < count else None
-            yield page.save_as, values, frozenset(paginated)
-
     def _job(self, save_as, template, context, values, override, relative_urls,
              sliced: frozenset[str]) -> PageJob:
-        values["output_file"] = save_as
-        path = self._claim(sanitised_join(self.output_path, save_as), override)
+        path = pelican_compat.claim_output(self, sanitised_join(self.output_path, save_as),
+                                           override) or os.devnull
         job = PageJob(path, template, context, values)
         if relative_urls:
             # Links then depend on the page's depth, read through the shared context by
             # each document: such a page is rendered in full every time, its live blocks
             # included (the theme includes them itself when `live_block` is not there).
-            relative = path_to_url(get_relative_path(save_as))
-            values["SITEURL"] = values["localsiteurl"] = relative
             return job
         values["live_block"] = self._live_function
+        values[shared.VIEWS_OF] = self._views_function
         if path == os.devnull:
             return job
         started = time.perf_counter()
@@ -157,21 +125,6 @@ class PageWriter(Writer):
             self.keys.add(job.key)
         return job
 
-    def _claim(self, path: str, override: bool) -> str:
-        """Pelican's rule for two writes of one file: the second fails, unless exactly one of
-        them says it overrides; then that one is kept."""
-        if path in self._overridden_files:
-            if override:
-                raise FileOverwriteFailedError(f'"{path}" được ghi đè lần thứ hai')
-            return os.devnull
-        if path in self._written_files and not override:
-            raise FileOverwriteFailedError(
-                f'"{path}" đã được ghi trong bản dựng này (hai trang cùng một đường dẫn)')
-        if override:
-            self._overridden_files.add(path)
-        self._written_files.add(path)
-        return path
-
     # --- The live blocks -----------------------------------------------------------------------
 
     def live_block(self, name: str) -> Markup:
@@ -179,6 +132,18 @@ class PageWriter(Writer):
             raise RenderFailed(f"live_block(\"{name}\"): khối này không có trong "
                                "NEWS_LIVE_BLOCKS (pelicanconf.py).")
         return Markup(LIVE_MARK.format(name))
+
+    def views_of(self, document) -> Markup:
+        return Markup(VIEWS_MARK.format(getattr(document, "url", None) or ""))
+
+    def _views_mark(self, context: dict, urls: tuple[str, ...]) -> str:
+        """The figures of these articles' views, as a page shows them: part of what makes the
+        page the same as last time."""
+        if not urls:
+            return ""
+        figures = context.get(shared.ARTICLE_VIEWS) or {}
+        return "v" + hashlib.sha256("\0".join(
+            f"{url}\1{figures.get(url, '')}" for url in urls).encode()).hexdigest()[:16]
 
     def _live(self, job: PageJob) -> dict[str, str]:
         # Drawn from the site's context, never a page's: the same block goes into every page.
@@ -195,13 +160,7 @@ class PageWriter(Writer):
     # --- Rendering and writing -----------------------------------------------------------------
 
     def _render(self, job: PageJob) -> str:
-        local = job.context.copy()
-        local["localsiteurl"] = local.get("localsiteurl")
-        local.update(job.values)
-        if local["localsiteurl"]:
-            # As Pelican does: documents resolve their links against the page being written.
-            job.context["localsiteurl"] = local["localsiteurl"]
-        text = job.template.render(local)
+        text = job.template.render(pelican_compat.page_context(job.context, job.values))
         if job.key:
             self.cache.store(job.key, text)
         return text
@@ -209,10 +168,14 @@ class PageWriter(Writer):
     def _finish(self, job: PageJob, text: str, live: dict[str, str]) -> None:
         for mark, html in live.items():
             text = text.replace(mark, html)
+        if "<!--live-views:" in text:
+            figures = job.context.get(shared.ARTICLE_VIEWS) or {}
+            job.views = tuple(sorted(set(_VIEWS_MARKS.findall(text))))
+            text = _VIEWS_MARKS.sub(lambda found: views_html(figures.get(found[1])), text)
         data = text.encode("utf-8")
         if job.path != os.devnull:
             os.makedirs(os.path.dirname(job.path), exist_ok=True)
-            if output.reuse(current.previous, self.output_path, job.path, data):
+            if output.reuse(build.current().previous_output, self.output_path, job.path, data):
                 return
         with open(job.path, "wb") as stream:
             stream.write(data)
@@ -224,9 +187,24 @@ class PageWriter(Writer):
         text = self.cache.load(job.key) if job.key else None
         self._finish(job, self._render(job) if text is None else text, live)
 
+    @staticmethod
+    def _resolve_links(jobs: list[PageJob]) -> None:
+        """Pelican resolves a document's `{static}`, `{attach}` and `{filename}` links when its
+        text is first read, and an `{attach}` link then moves the file beside the document.
+        That must happen in this process, in the order the pages are written, before any page
+        is rendered in another process, where the move would be lost."""
+        for job in jobs:
+            for name in MAIN_DOCUMENTS:
+                document = job.values.get(name)
+                if isinstance(document, Content):
+                    pelican_compat.page_context(job.context, job.values)
+                    document.content  # noqa: B018  (read for what reading does)
+                    document.summary  # noqa: B018
+
     def _write(self, jobs: list[PageJob], workers: int) -> None:
         if not jobs:
             return
+        self._resolve_links(jobs)
         live = self._live(jobs[0])
         moved = len(jobs)
         jobs = self._move_back_unchanged(jobs)
@@ -249,17 +227,26 @@ class PageWriter(Writer):
             return
         shares = [to_render[share::workers] + to_reuse[share::workers]
                   for share in range(workers)]
-        sys.stdout.flush()
-        sys.stderr.flush()
-        children = []
+        children, reports = [], []
         try:
             for share in shares:
-                pid = os.fork()
-                if pid == 0:
-                    self._render_in_child(share, live)
-                children.append(pid)
+                # What the child learns of its pages (their "Lượt xem") comes back in a file.
+                handle, report = tempfile.mkstemp(prefix="tintuc-pages-")
+                os.close(handle)
+                reports.append(report)
+                children.append(start_child(
+                    lambda share=share, report=report: self._render_in_child(share, live,
+                                                                             report)))
         finally:
-            failed = [pid for pid in children if os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])]
+            failed = [pid for pid in children if wait_child(pid)]
+            by_id = {id(job): job for job in jobs}
+            for report in reports:
+                with contextlib.suppress(OSError, EOFError, pickle.UnpicklingError), \
+                        open(report, "rb") as stream:
+                    for job_id, views in pickle.load(stream).items():
+                        by_id[job_id].views = views
+                with contextlib.suppress(OSError):
+                    os.unlink(report)
         if failed:
             raise RenderFailed(
                 f"{len(failed)} tiến trình dựng trang gặp lỗi (xem thông báo ở trên); "
@@ -275,7 +262,8 @@ class PageWriter(Writer):
     def _move_back_unchanged(self, jobs: list[PageJob]) -> list[PageJob]:
         """Moves back the previous build's file of each page made from the same inputs and
         live blocks as then, untouched since (fresh_output.move_back); returns the others."""
-        if not (current.previous and current.ledger):
+        current = build.current()
+        if not (current.previous_output and current.ledger):
             return jobs
         eligible: dict[str, tuple[PageJob, tuple]] = {}
         left = []
@@ -283,7 +271,8 @@ class PageWriter(Writer):
             if job.key:
                 relative = self._relative(job.path)
                 entry = current.ledger.get(relative)
-                if entry and entry[0] == job.key + self._live_mark:
+                if entry and entry[0] == job.key + self._live_mark + self._views_mark(
+                        job.context, entry[3] if len(entry) > 3 else ()):
                     eligible[relative] = (job, entry)
                     continue
             left.append(job)
@@ -295,7 +284,7 @@ class PageWriter(Writer):
                 if parent not in made:
                     os.makedirs(parent, exist_ok=True)
                     made.add(parent)
-                if not output.move_back(current.previous, relative, job.path, entry[1],
+                if not output.move_back(current.previous_output, relative, job.path, entry[1],
                                         entry[2]):
                     left.append(job)
                     continue
@@ -321,7 +310,7 @@ class PageWriter(Writer):
             if not os.path.lexists(target) and self._whole(folder, eligible, pages):
                 os.makedirs(os.path.dirname(target), exist_ok=True)
                 try:
-                    os.rename(os.path.join(current.previous, folder), target)
+                    os.rename(os.path.join(build.current().previous_output, folder), target)
                     moved.update(pages)
                     continue
                 except OSError:
@@ -334,7 +323,7 @@ class PageWriter(Writer):
         build, untouched since (size and time as noted), in folders like it; `pages` gets
         them."""
         try:
-            entries = list(os.scandir(os.path.join(current.previous, folder)))
+            entries = list(os.scandir(os.path.join(build.current().previous_output, folder)))
         except OSError:
             return False
         for entry in entries:
@@ -360,37 +349,31 @@ class PageWriter(Writer):
                     found = os.stat(job.path)
                 except OSError:
                     continue
-                self.ledger[self._relative(job.path)] = (job.key + self._live_mark,
-                                                         found.st_size, found.st_mtime_ns)
+                self.ledger[self._relative(job.path)] = (
+                    job.key + self._live_mark + self._views_mark(job.context, job.views),
+                    found.st_size, found.st_mtime_ns, job.views)
 
-    def _render_in_child(self, jobs: list[PageJob], live: dict[str, str]) -> None:
+    def _render_in_child(self, jobs: list[PageJob], live: dict[str, str], report: str) -> int:
         # The parent's console handler may be mid-write in another thread (Pelican's status
         # spinner) at the fork; a plain handler of our own cannot be left locked.
         root = logging.getLogger()
         flag = _ErrorFlag()
         root.handlers = [logging.StreamHandler(sys.stderr), flag]
-        code = 0
-        try:
-            # Below the build's background work (the search index): that runs one process
-            # after another and so decides when the build ends, while the rendering, shared
-            # between every core, fills whatever processor time it leaves.
-            os.nice(RENDER_NICENESS)
-            for job in jobs:
-                self._produce(job, live)
-            self.cache.close()  # os._exit below flushes nothing
-            code = 1 if flag.seen else 0
-        except BaseException:
-            traceback.print_exc()
-            code = 1
-        finally:
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os._exit(code)
+        # Below the build's background work (the search index): that runs one process after
+        # another and so decides when the build ends, while the rendering, shared between
+        # every core, fills whatever processor time it leaves.
+        os.nice(RENDER_NICENESS)
+        for job in jobs:
+            self._produce(job, live)
+        self.cache.close()  # the child leaves with os._exit, which flushes nothing
+        with open(report, "wb") as stream:
+            pickle.dump({id(job): job.views for job in jobs if job.views}, stream)
+        return 1 if flag.seen else 0
 
     def flush(self) -> None:
         started = time.perf_counter()
         jobs, self.pending, self.deferring = self.pending, [], False
-        self._write(jobs, workers_of(self.settings))
+        self._write(jobs, news_workers(self.settings))
         self.cache.stats["flush_seconds"] += time.perf_counter() - started
 
     def finish(self) -> None:
@@ -414,26 +397,29 @@ def flush_pages(generator, writer) -> None:
 
 
 def set_output_aside(pelican) -> None:
-    output.wait_for(current.trash)  # a build in this process that never finished
+    current = build.current()
+    if current.unfinished is not None:  # a build in this process that never finished
+        wait_child(current.unfinished.trash)
     current.trash = output.empty_trash(pelican.settings["CACHE_PATH"])
-    current.previous, current.ledger = None, {}
     if pelican.settings.get("NEWS_FRESH_OUTPUT"):
         ledger = output.take_ledger(pelican.settings["CACHE_PATH"])
-        current.previous = output.set_aside(pelican.output_path, pelican.path,
-                                            pelican.settings.get("OUTPUT_RETENTION"),
-                                            pelican.settings["CACHE_PATH"])
-        if current.previous:
+        current.previous_output = output.set_aside(
+            pelican.output_path, pelican.path, pelican.settings.get("OUTPUT_RETENTION"),
+            pelican.settings["CACHE_PATH"])
+        if current.previous_output:
             current.ledger = ledger
 
 
 def finish_build(pelican) -> None:
+    current = build.current()
+    # The writer holds every page's context: only its figures outlive the build.
     writer, current.writer = current.writer, None
     if writer is not None:
         writer.finish()
-    previous, current.previous, current.ledger = current.previous, None, {}
+    previous, current.previous_output, current.ledger = current.previous_output, None, {}
     started = time.perf_counter()
     output.drop(previous, pelican.settings["CACHE_PATH"])
-    output.wait_for(current.trash)
+    wait_child(current.trash)
     current.trash = None
     if writer is not None and writer.ledger and pelican.settings.get("NEWS_FRESH_OUTPUT"):
         output.save_ledger(pelican.settings["CACHE_PATH"], writer.ledger)

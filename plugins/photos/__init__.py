@@ -1,13 +1,14 @@
 """Photos: resized WebP/JPEG variants, `<picture>` in articles, thumbnails, og:image (issue 9).
 
-See docs/photos.md. The work is in `tintuc.images` (pure) and `.photos` (Pelican's side).
+See docs/photos.md. The work is in `tintuc.images` and `tintuc.photos` (pure, stage by stage);
+`.finding` looks photos up among what Pelican read, `.photos` runs the stages at Pelican's
+signals.
 """
 
 from pelican import signals
 
 from .photos import (
     check_settings,
-    forget_state,
     photo_files_generator,
     prepare_photos,
     replace_originals,
@@ -16,7 +17,6 @@ from .photos import (
 
 def register():
     signals.initialized.connect(check_settings)
-    signals.initialized.connect(forget_state)
     signals.get_generators.connect(photo_files_generator)
     signals.all_generators_finalized.connect(prepare_photos)
     signals.finalized.connect(replace_originals)

@@ -1,14 +1,16 @@
-"""Building the Pagefind index during every Pelican build (docs/search.md).
+"""Building the Pagefind index during every Pelican build (docs/search.md): Pelican's side.
+The index itself (records, shards, Pagefind, the cache) is made in `tintuc.search`.
 
 1. `article_generator_finalized`: the published articles are noted, and the search page is
    told its bundles: `search_bundles`, one per shard (the newest year alone, older years in
-   groups of at least `shard_articles` articles: shards.group_years), newest first, and
-   `search_words`, the bundle of the shards' words (None for a site of one shard).
-2. Right then, the index is made in a forked process (job.py) while Pelican goes on (pages,
-   photos, rendering): records from the cache or made, and Pagefind run for each shard whose
-   records changed, and for the words bundle when a shard's words changed (shards.py). The
-   records are made from the texts as read (`entry_of`): only their words count, so neither
-   resolved links nor the photos plugin's markup, which come later, are needed.
+   groups of at least `shard_articles` articles: tintuc.search.shards.group_years), newest
+   first, and `search_words`, the bundle of the shards' words (None for a site of one shard).
+2. Right then, the index is made in a forked process (tintuc.processes.ForkedJob) while
+   Pelican goes on (pages, photos, rendering): records from the cache or made, and Pagefind
+   run for each shard whose records changed, and for the words bundle when a shard's words
+   changed (tintuc.search.shards). The records are made from the texts as read (`entry_of`):
+   only their words count, so neither resolved links nor the photos plugin's markup, which
+   come later, are needed.
 3. `finalized`: the job is joined (its failure fails the build) and the bundles are linked
    into `OUTPUT_PATH/<folder>/<shard>/` (`2024/`, `2016-2019/`). The old index there is
    replaced as a whole: an article deleted or hidden since the last build is findable no more.
@@ -22,14 +24,14 @@ which is 17 minutes for 10,000 articles; the command reads a folder in seconds.
 """
 
 import logging
-import os
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from .job import ForkedJob, JobFailed, die_with_parent
-from .records import SearchPage
-from .shards import (
-    SHARD_ARTICLES,
+from tintuc.processes import ForkedJob, JobFailed, die_with_parent, news_workers
+from tintuc.search.records import SearchPage
+from tintuc.search.settings import cache_of, settings_of
+from tintuc.search.shards import (
     WORDS,
     Entry,
     Outcome,
@@ -37,90 +39,55 @@ from .shards import (
     bundle_paths,
     make_index,
     publish,
-    run_pagefind,  # noqa: F401  tools/search.py measures with it
-    write_pages,  # noqa: F401  tools/search.py measures with it
 )
+from tintuc_plugins import build, pelican_compat, shared
 
 logger = logging.getLogger(__name__)
 
-SETTING = "SEARCH_INDEX"
-DEFAULTS = {
-    # False builds no index (the search page then says it cannot search).
-    "enabled": True,
-    # The bundles' folder inside OUTPUT_PATH (one subfolder per shard); the search page loads
-    # them from SITEURL.
-    "folder": "pagefind",
-    # The fewest articles in a shard of older years (the newest year is a shard of its own):
-    # fewer, bigger shards make a reader's first search lighter, smaller ones an edit in an
-    # old year quicker to index (docs/search.md).
-    "shard_articles": SHARD_ARTICLES,
-}
-CACHE_FOLDER = "search-index"
+
+@dataclass
+class SearchState:
+    """The search index's part of a build (tintuc_plugins.build)."""
+
+    articles: list = field(default_factory=list)
+    job: ForkedJob | None = None
+    started: float = 0.0
+    outcome: Outcome | None = None  # for tests and measurements
 
 
-class _State:
-    def __init__(self):
-        self.articles: list = []
-        self.job: ForkedJob | None = None
-        self.started = 0.0
-        self.outcome: Outcome | None = None  # the last build's, for tests and measurements
+def _state() -> SearchState:
+    current = build.current()
+    if current.search is None:
+        current.search = SearchState()
+    return current.search
 
 
-_state = _State()
-
-
-def settings_of(settings: dict) -> dict:
-    config = {**DEFAULTS, **(settings.get(SETTING) or {})}
-    unknown = sorted(set(config) - set(DEFAULTS))
-    if unknown:
-        raise SearchIndexFailed(f"{SETTING}: khóa không có: {', '.join(unknown)}.")
-    folder = Path(str(config["folder"]))
-    if folder.is_absolute() or ".." in folder.parts or not folder.parts:
-        raise SearchIndexFailed(f"{SETTING}[\"folder\"] phải là một thư mục con của OUTPUT_PATH.")
-    shard_articles = config["shard_articles"]
-    if isinstance(shard_articles, bool) or not isinstance(shard_articles, int) \
-            or shard_articles < 1:
-        raise SearchIndexFailed(f"{SETTING}[\"shard_articles\"] phải là một số nguyên dương "
-                                f"(số bài ít nhất của một phần chỉ mục), không phải "
-                                f"{shard_articles!r}.")
-    return config
-
-
-def workers_of(settings: dict) -> int:
-    """Pagefind processes at once: NEWS_WORKERS (0: one per core), as for reading and
-    rendering. 1 also means no background process."""
-    return int(settings.get("NEWS_WORKERS") or os.cpu_count() or 1)
-
-
-def cache_of(settings: dict) -> Path:
-    return Path(settings["CACHE_PATH"]).resolve() / CACHE_FOLDER
-
-
-def _stop_job() -> None:
-    if _state.job is not None:
-        _state.job.kill()
-        _state.job = None
+def _stop_job(state: SearchState | None) -> None:
+    if state is not None and state.job is not None:
+        state.job.kill()
+        state.job = None
 
 
 def start(pelican) -> None:
-    # Settings are checked before any work; nothing is carried over from an earlier build in
-    # the same process (the tests build many sites), not even its job if it never finished.
+    # Settings are checked before any work; a build in this process that never finished
+    # leaves no job running.
     settings_of(pelican.settings)
-    _stop_job()
-    _state.articles = []
-    _state.outcome = None
+    unfinished = build.current().unfinished
+    _stop_job(unfinished.search if unfinished else None)
+    _state()
 
 
 def collect_articles(generator) -> None:
-    _state.articles = list(generator.articles)
+    state = _state()
+    state.articles = list(generator.articles)
     config = settings_of(generator.settings)
     if config["enabled"]:
         # Written into the search page: it loads the first bundle and merges the others.
         bundles, words = bundle_paths(config["folder"],
-                                      (f"{article.date:%Y}" for article in _state.articles),
+                                      (f"{article.date:%Y}" for article in state.articles),
                                       config["shard_articles"])
-        generator.context["search_bundles"] = bundles
-        generator.context["search_words"] = words
+        generator.context[shared.SEARCH_BUNDLES] = bundles
+        generator.context[shared.SEARCH_WORDS] = words
         begin_index(generator.settings)
 
 
@@ -128,12 +95,12 @@ def entry_of(article) -> Entry:
     category = getattr(article, "category", None)
     return Entry(
         save_as=article.save_as,
-        title=getattr(article, "title_text", None) or article.title,
+        title=getattr(article, shared.TITLE_TEXT, None) or article.title,
         # The texts as read: the index takes their words, never their links or images, so
         # it needs neither the links resolved (Pelican can only do that once every static
         # file is known) nor the photos plugin's <picture> markup, and can start early.
         lead_html=article.metadata.get("summary") or "",
-        body_html=getattr(article, "_content", None) or "",
+        body_html=pelican_compat.raw_text(article),
         tags=tuple(tag.name for tag in getattr(article, "tags", None) or []),
         category=category.name if category else None,
         date=article.date,
@@ -146,7 +113,7 @@ def page_of(article) -> SearchPage:
 
 def _make(settings: dict, articles: list, in_child: bool) -> dict:
     entries = [entry_of(article) for article in articles]
-    outcome = make_index(entries, cache_of(settings), workers_of(settings),
+    outcome = make_index(entries, cache_of(settings), news_workers(settings),
                          preexec=die_with_parent if in_child else None,
                          shard_articles=settings_of(settings)["shard_articles"])
     return outcome.as_dict()
@@ -154,17 +121,18 @@ def _make(settings: dict, articles: list, in_child: bool) -> dict:
 
 def begin_index(settings) -> None:
     """Once the articles are read and settled: start making the index beside the rest."""
-    if not settings_of(settings)["enabled"] or workers_of(settings) <= 1:
+    if not settings_of(settings)["enabled"] or news_workers(settings) <= 1:
         return
-    _stop_job()
-    articles = _state.articles
-    _state.started = time.perf_counter()
-    _state.job = ForkedJob(lambda: _make(settings, articles, in_child=True))
-    _state.job.start()
+    state = _state()
+    _stop_job(state)
+    articles = state.articles
+    state.started = time.perf_counter()
+    state.job = ForkedJob(lambda: _make(settings, articles, in_child=True))
+    state.job.start()
 
 
-def _join() -> Outcome:
-    job, _state.job = _state.job, None
+def _join(state: SearchState) -> Outcome:
+    job, state.job = state.job, None
     try:
         return Outcome.from_dict(job.join())
     except JobFailed as error:
@@ -178,21 +146,22 @@ def _join() -> Outcome:
 def write_index(pelican) -> None:
     settings = pelican.settings
     config = settings_of(settings)
+    state = _state()
     if not config["enabled"]:
-        _stop_job()
+        _stop_job(state)
         return
     finishing = time.perf_counter()
-    if _state.job is not None:
-        background = finishing - _state.started
-        outcome = _join()
+    if state.job is not None:
+        background = finishing - state.started
+        outcome = _join(state)
     else:
         background = 0.0
-        outcome = Outcome.from_dict(_make(settings, _state.articles, in_child=False))
+        outcome = Outcome.from_dict(_make(settings, state.articles, in_child=False))
     waited = time.perf_counter() - finishing
     started = time.perf_counter()
     bundle = Path(settings["OUTPUT_PATH"]).resolve() / config["folder"]
     copied = publish(outcome, cache_of(settings), bundle)
-    _state.outcome = outcome
+    state.outcome = outcome
     indexed = [f"{shard['name']} ({shard.get('seconds', 0):.1f} giây)"
                for shard in outcome.shards if shard["indexed"]]
     shards = [shard for shard in outcome.shards if shard["name"] != WORDS]

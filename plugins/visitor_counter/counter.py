@@ -2,9 +2,11 @@
 
 import logging
 
+from markupsafe import Markup
 from pelican.generators import ArticlesGenerator
 
-from tintuc.counter_report import CounterSettings, Snapshot, refresh
+from tintuc.counter_report import CounterSettings, Snapshot, format_number, refresh, views_html
+from tintuc_plugins import shared
 
 logger = logging.getLogger(__name__)
 
@@ -18,17 +20,52 @@ def update_counter(generators) -> None:
     """
     # All generators hold the same context dictionary, so one assignment reaches every page.
     context = generators[0].context
-    context["visitor_counter"] = None
-    context["most_read"] = None
+    context[shared.VISITOR_COUNTER] = None
+    context[shared.MOST_READ] = None
+    context[shared.ARTICLE_VIEWS] = {}
     config = CounterSettings.from_mapping(generators[0].settings)
-    if not config.enabled:
-        return
-    snapshot = refresh(config)
-    for message in snapshot.warnings():
-        logger.warning("%s", message)
-    context["visitor_counter"] = snapshot.block()
-    articles = next((g.articles for g in generators if isinstance(g, ArticlesGenerator)), [])
-    context["most_read"] = most_read(snapshot, articles)
+    if config.enabled:
+        snapshot = refresh(config)
+        for message in snapshot.warnings():
+            logger.warning("%s", message)
+        context[shared.VISITOR_COUNTER] = snapshot.block()
+        articles = next((g.articles for g in generators if isinstance(g, ArticlesGenerator)),
+                        [])
+        context[shared.MOST_READ] = most_read(snapshot, articles)
+        context[shared.ARTICLE_VIEWS] = article_views(snapshot, generators)
+    views = ViewCount(context[shared.ARTICLE_VIEWS])
+    for generator in generators:
+        environment = getattr(generator, "env", None)
+        if environment is not None:
+            environment.globals[shared.VIEWS_OF] = views
+
+
+def article_views(snapshot: Snapshot, generators) -> dict[str, str]:
+    """Each article's "Lượt xem" (its URL → the figure, as printed) since counting began."""
+    totals = snapshot.tally.view_totals
+    site_path = snapshot.settings.site_path
+    separator = snapshot.settings.thousands_sep
+    found = {}
+    for generator in generators:
+        if isinstance(generator, ArticlesGenerator):
+            for article in generator.articles + generator.hidden_articles:
+                count = totals.get(site_path(article.url))
+                if count:
+                    found[article.url] = format_number(count, separator)
+    return found
+
+
+class ViewCount:
+    """`views_of(article)` in templates: "Lượt xem: 1,234", or nothing when nobody has read
+    it yet (or the site counts no views). The page writer draws it after rendering instead,
+    so a page is not rendered again for a new figure (plugins/page_writer)."""
+
+    def __init__(self, figures: dict[str, str]):
+        self.figures = figures
+
+    def __call__(self, document) -> Markup:
+        return views_html(self.figures.get(getattr(document, "url", None) or ""))
+
 
 
 def most_read(snapshot: Snapshot, articles) -> list | None:

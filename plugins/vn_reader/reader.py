@@ -7,16 +7,21 @@ reader calls then just turn those results into Pelican's objects and report the 
 
 import logging
 import os
+from datetime import datetime
 from pathlib import Path
 
 from pelican.readers import BaseReader
 from pelican.urlwrappers import Author, Category, Tag
 
-from tintuc.files import MARKDOWN_EXTENSIONS, display_path
+from tintuc.dates import build_clock
+from tintuc.files import MARKDOWN_EXTENSIONS, PAGE, display_path, kind_of
 from tintuc.frontmatter import ARTICLE_REQUIRED, PAGE_REQUIRED
 from tintuc.problems import ContentError
+from tintuc.processes import news_workers
+from tintuc.publication import EXPIRED, SCHEDULED, status_at
 from tintuc.reading import ReadCache, ReadOptions, ReadResult, digest_of, read_article, read_many
 from tintuc.text import slugify
+from tintuc_plugins import build, pelican_compat
 
 logger = logging.getLogger(__name__)
 
@@ -35,11 +40,8 @@ def report(problems) -> None:
 
 
 def required_keys(source_path: str, settings) -> tuple[str, ...]:
-    relative = os.path.relpath(source_path, settings["PATH"])
-    for page_path in settings["PAGE_PATHS"]:
-        if relative == page_path or relative.startswith(page_path.rstrip("/") + os.sep):
-            return PAGE_REQUIRED
-    return ARTICLE_REQUIRED
+    relative = os.path.relpath(source_path, settings["PATH"]).replace(os.sep, "/")
+    return PAGE_REQUIRED if kind_of(relative, settings) == PAGE else ARTICLE_REQUIRED
 
 
 def read_options(settings) -> ReadOptions:
@@ -65,10 +67,11 @@ class ReadingSession:
         cache_file = Path(settings["CACHE_PATH"]) / CACHE_FILE
         self.cache = ReadCache(cache_file if settings.get("NEWS_READER_CACHE") else None,
                                self.options)
-        self.workers = int(settings.get("NEWS_WORKERS") or os.cpu_count() or 1)
+        self.workers = news_workers(settings)
         self.results: dict[str, ReadResult] = {}
         self.sources: set[str] = set()
         self.read_count = 0  # files actually read this build (the rest came from the cache)
+        self.clock = build_clock(settings.get("NEWS_BUILD_TIME"))
 
     def prepare(self, generator, paths_setting: str, excludes_setting: str) -> None:
         settings = generator.settings
@@ -109,31 +112,28 @@ class ReadingSession:
         self.cache.save()
 
 
-_session: ReadingSession | None = None
+def _session() -> ReadingSession | None:
+    return build.current().reading
 
 
 def start_session(pelican) -> None:
-    global _session
-    _session = ReadingSession(pelican.settings)
+    build.current().reading = ReadingSession(pelican.settings)
 
 
 def prepare_articles(generator) -> None:
-    _session.prepare(generator, "ARTICLE_PATHS", "ARTICLE_EXCLUDES")
+    _session().prepare(generator, "ARTICLE_PATHS", "ARTICLE_EXCLUDES")
 
 
 def prepare_pages(generator) -> None:
-    _session.prepare(generator, "PAGE_PATHS", "PAGE_EXCLUDES")
+    _session().prepare(generator, "PAGE_PATHS", "PAGE_EXCLUDES")
 
 
 def finish_session(generators) -> None:
-    if _session is not None:
-        _session.finish()
+    session = _session()
+    if session is not None:
+        session.finish()
         logger.info("Đọc %d tệp; %d tệp không đổi lấy từ bộ nhớ đệm",
-                    _session.read_count, len(_session.sources) - _session.read_count)
-
-
-def last_session() -> ReadingSession | None:
-    return _session
+                    session.read_count, len(session.sources) - session.read_count)
 
 
 class NewsMarkdownReader(BaseReader):
@@ -143,7 +143,7 @@ class NewsMarkdownReader(BaseReader):
     file_extensions = tuple(extension.lstrip(".") for extension in MARKDOWN_EXTENSIONS)
 
     def read(self, source_path):
-        result = (_session or ReadingSession(self.settings)).result_for(source_path)
+        result = (_session() or ReadingSession(self.settings)).result_for(source_path)
         report(result.problems)
         if result.has_errors:
             raise ContentError([problem for problem in result.problems if problem.is_error])
@@ -175,11 +175,17 @@ class NewsMarkdownReader(BaseReader):
             metadata.pop("authors", None)
         metadata["summary"] = result.summary_html
         metadata["summary_text"] = result.summary_text
-        if "image" in metadata:
-            metadata["image"] = _site_path(metadata["image"])
+        for name in ("image", "document_file"):
+            if name in metadata:
+                metadata[name] = _site_path(metadata[name])
         metadata.setdefault("featured", False)
         metadata.setdefault("legacy_urls", [])
-        metadata.setdefault("status", "published")
+        # Scheduled and expired articles: by the build's clock, read once per build.
+        metadata["status"], why = status_at(metadata.get("status", "published"),
+                                            metadata.get("date"), metadata.get("expires"),
+                                            _clock(settings))
+        metadata["scheduled"] = why == SCHEDULED
+        metadata["expired"] = why == EXPIRED
         return metadata
 
 
@@ -190,6 +196,24 @@ def _site_path(reference: str) -> str:
     while reference.startswith("../"):
         reference = reference[3:]
     return reference.lstrip("/")
+
+
+def _clock(settings) -> datetime:
+    session = _session()
+    return session.clock if session else build_clock(settings.get("NEWS_BUILD_TIME"))
+
+
+def publish_lead_links(generator) -> None:
+    """Files linked from a lead (`{static}`, `{attach}`) are published like those of a body.
+    Pelican collects the links of the body only, and the reader takes the lead out of it."""
+    lists = ("articles", "translations", "hidden_articles", "hidden_translations", "drafts",
+             "drafts_translations", "pages", "hidden_pages", "draft_pages")
+    for name in lists:
+        for document in getattr(generator, name, None) or ():
+            lead = document.metadata.get("summary")
+            if lead and ("static" in lead or "attach" in lead):
+                pelican_compat.publish_linked_files(
+                    generator.context, pelican_compat.static_links_in(document, lead))
 
 
 def add_reader(readers) -> None:

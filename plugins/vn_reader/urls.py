@@ -8,10 +8,10 @@ existing page. Slugs the editor wrote are served before slugs made from titles.
 
 import logging
 
+from tintuc.files import display_path
 from tintuc.paths import reserved_outputs, reserved_slug_problem, takes_reserved
 from tintuc.problems import Problem
-
-from .reader import display_path
+from tintuc_plugins import pelican_compat
 
 logger = logging.getLogger(__name__)
 
@@ -62,11 +62,8 @@ def unique_slugs(documents, reserved=(frozenset(), frozenset())) -> None:
 
 
 def freeze_urls(documents) -> None:
-    """Compute each URL once: Pelican rebuilds it from the metadata on every access, and a
-    page of lists asks for dozens. `override_url`/`override_save_as` are Pelican's own hooks."""
     for document in documents:
-        document.override_url = document.url
-        document.override_save_as = document.save_as
+        pelican_compat.fix_location(document)
 
 
 def settle_articles(generator) -> None:

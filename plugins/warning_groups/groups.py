@@ -4,10 +4,9 @@ import atexit
 import logging
 import os
 
-from pelican.log import DEFAULT_LOG_HANDLER
-
 from tintuc.problems import Problem
 from tintuc.warning_groups import NAMED, group, message_kind, problem_kind
+from tintuc_plugins.pelican_compat import console_handlers
 
 SETTING = "NEWS_WARNING_GROUPS"
 VERBOSE_HINT = "invoke build --verbose"
@@ -74,12 +73,6 @@ def _grouped(found) -> logging.LogRecord:
 _filters: list[HeldWarnings] = []
 
 
-def _console_handlers() -> list[logging.Handler]:
-    """The handlers Pelican's command line prints with; never a test's or a tool's own."""
-    return [handler for handler in logging.getLogger().handlers
-            if handler is DEFAULT_LOG_HANDLER or type(handler) is logging.StreamHandler]
-
-
 def start(pelican) -> None:
     flush()
     for held in _filters:
@@ -89,7 +82,7 @@ def start(pelican) -> None:
     # Pelican's --verbose and --debug ask for everything.
     if not named or logging.getLogger().getEffectiveLevel() <= logging.INFO:
         return
-    for handler in _console_handlers():
+    for handler in console_handlers():
         held = HeldWarnings(handler, int(named))
         handler.addFilter(held)
         _filters.append(held)

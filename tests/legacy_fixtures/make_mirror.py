@@ -81,6 +81,7 @@ class Article:
     source: str = ""
     photos: list[Photo] = field(default_factory=list)  # body photos, to write into the mirror
     files: dict[str, bytes] = field(default_factory=dict)  # other uploads the body links to
+    topic: tuple[str, str] | None = None  # (name, alias): the "dòng sự kiện" it belongs to
 
     @property
     def url(self) -> str:
@@ -247,6 +248,13 @@ def _paragraphs(index: int, place: str, count: int) -> list[str]:
             f"chương trình được triển khai từ đợt {n + 1} năm nay.</p>" for n in range(count)]
 
 
+# Articles of a "dòng sự kiện": one topic whose alias is its name's, one whose is not.
+TOPIC_MEMBERS = {10: ("Đại hội Đoàn các cấp", "dai-hoi-doan-cac-cap"),
+                 20: ("Đại hội Đoàn các cấp", "dai-hoi-doan-cac-cap"),
+                 30: ("Đại hội Đoàn các cấp", "dai-hoi-doan-cac-cap"),
+                 15: ("Tháng Thanh niên", "thang-thanh-nien-2023")}
+
+
 def generated_articles() -> list[Article]:
     articles = []
     categories = [alias for alias in CATEGORIES if alias != "doan-co-so"]
@@ -279,6 +287,8 @@ def generated_articles() -> list[Article]:
             article.author, article.source = f"Hoàng Thu {place}", f"Huyện Đoàn {place}"
         if index % 9 == 3:
             article.edited = published + timedelta(days=2, hours=3)
+        if index in TOPIC_MEMBERS:
+            article.topic = TOPIC_MEMBERS[index]
         articles.append(article)
         article.body = "\n".join(body)
 
@@ -432,6 +442,18 @@ def _related(heading: str, items: list[Article]) -> str:
             f"{rows}            </ul>\n        </div>\n")
 
 
+def _topic(article: Article, articles: list[Article]) -> str:
+    """NukeViet's "Theo dòng sự kiện" box: the topic's other articles and a link to its page."""
+    if article.topic is None:
+        return ""
+    name, alias = article.topic
+    others = [item for item in articles if item.topic == article.topic and item is not article]
+    box = _related("Theo dòng sự kiện", others) or \
+        '        <p class="h3"><strong>Theo dòng sự kiện</strong></p>\n'
+    return box + (f'        <p class="text-right"><a title="{html.escape(name)}" '
+                  f'href="/news/topic/{alias}/">Xem thêm</a></p>\n')
+
+
 def _featured(article: Article) -> tuple[str, str]:
     photo = article.featured
     if photo is None:
@@ -464,7 +486,8 @@ def render_detail(article: Article, articles: list[Article]) -> str:
     position = same.index(article)
     newer = same[position + 1: position + 11]
     older = list(reversed(same[max(0, position - 10): position]))
-    others = _related("Những tin mới hơn", newer) + _related("Những tin cũ hơn", older)
+    others = _topic(article, articles) + _related("Những tin mới hơn", newer) + \
+        _related("Những tin cũ hơn", older)
     if others:
         others = ('<div class="news_column panel panel-default">\n    <div class="panel-body '
                   f'other-news">\n{others}    </div>\n</div>')

@@ -25,7 +25,7 @@ THEME_SETTINGS = {
     # Pelican's paginated templates plus the period archives. The home page's first page is
     # the portal; /trang/2/ onwards list all news (see index.html).
     "PAGINATED_TEMPLATES": {"index": None, "category": None, "tag": None, "author": None,
-                            "period_archives": None},
+                            "period_archives": None, "topic": None},
     "TEMPLATE_PAGES": {"404.html": "404.html", "sitemap.xml": "sitemap.xml",
                        "robots.txt": "robots.txt"},
     "SITELOGO": "images/logo.png",

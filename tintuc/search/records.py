@@ -266,6 +266,9 @@ def search_page(*, save_as: str, title: str, lead_html: str, body_html: str, tag
     """
     text = " ".join(part for part in (html_to_text(lead_html), html_to_text(body_html)) if part)
     title = unicodedata.normalize("NFC", " ".join(title.split()))
+    # Pagefind skips a page with no text, and fails on a site of such pages (a new article
+    # saved before its first line): its title is then its text.
+    text = text or title
     meta = {"title": fold_text(title), "title_marks": marks_of(title),
             "date": encode_date(date), "marks": marks_of(text)}
     if tags:

@@ -42,10 +42,10 @@ from datetime import datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from tintuc.files import replacing, write_atomically
 from tintuc.problems import Explained
-
-from . import records
-from .records import SearchPage, search_page, words_of, words_page
+from tintuc.search import records
+from tintuc.search.records import SearchPage, search_page, words_of, words_page
 
 
 class SearchIndexFailed(Explained):
@@ -215,17 +215,10 @@ def load_records(path: Path) -> dict[str, str]:
 
 
 def save_records(path: Path, cached: dict[str, str]) -> None:
-    """Written to a temporary file renamed over the old one: never half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=_TEMPORARY, suffix=".pickle")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            pickle.dump({"version": RECORDS_VERSION, "records": cached}, stream,
-                        protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    """Replaced whole: never half a file."""
+    with replacing(path) as stream:
+        pickle.dump({"version": RECORDS_VERSION, "records": cached}, stream,
+                    protocol=pickle.HIGHEST_PROTOCOL)
 
 
 class RecordCache:
@@ -268,17 +261,6 @@ def shard_digest(pages: list[SearchPage]) -> str:
     return digest.hexdigest()[:32]
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=_TEMPORARY)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def shard_words(shard: Shard, cache: Path) -> list[str]:
     """A shard's searched words, sorted: from the cache, or read from its records."""
     path = cache / (shard.digest + WORDS_SUFFIX)
@@ -290,7 +272,7 @@ def shard_words(shard: Shard, cache: Path) -> list[str]:
     for page in shard.pages:
         found |= words_of(page.html)
     words = sorted(found)
-    _write_atomically(path, "\n".join(words))
+    write_atomically(path, "\n".join(words))
     return words
 
 
