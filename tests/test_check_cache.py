@@ -31,6 +31,7 @@ def same_as_fresh(folder: Path, settings=SETTINGS):
     fresh = run_check(folder / "content", settings)
     assert cached.problems == fresh.problems
     assert cached.files_checked == fresh.files_checked
+    assert cached.scheduled == fresh.scheduled
     return cached
 
 
@@ -115,3 +116,24 @@ def test_another_folder_with_the_same_files_is_told_by_its_own_names(folder):
     assert cached.problems == run_check(folder / "copy", SETTINGS).problems
     assert cached.files_from_cache == 0
     assert all(problem.path.startswith("copy/") for problem in cached.problems)
+
+
+def test_what_the_report_reads_of_every_file_survives_the_cache(folder):
+    """A file an article links with {attach} is not stray, and a scheduled article is told,
+    when every article comes from the cache (the cache keeps no body, so it keeps the links
+    and the dates those parts of the report read)."""
+    articles = folder / "content" / "tin-tuc"
+    (articles / "van-ban.pdf").write_bytes(b"%PDF-1.4\n")
+    (articles / "co-van-ban.md").write_text(
+        "Tiêu đề: Kế hoạch có văn bản\nNgày đăng: 09/11/2022 10:00\n"
+        "Chuyên mục: Hoạt động Đoàn\n\n[Văn bản]({attach}van-ban.pdf)\n", encoding="utf-8")
+    (articles / "hen-gio.md").write_text(
+        "Tiêu đề: Bài hẹn giờ\nNgày đăng: 01/06/2031 08:00\nHết hạn: 01/07/2031 08:00\n"
+        "Chuyên mục: Hoạt động Đoàn\n\nNội dung.\n", encoding="utf-8")
+    settings = {**SETTINGS, "NEWS_BUILD_TIME": "01/01/2030 00:00"}
+    fill(folder, settings)
+    again = same_as_fresh(folder, settings)
+    assert again.files_from_cache == again.files_checked
+    assert not any(problem.path.endswith("van-ban.pdf") for problem in again.problems)
+    assert [path for path, _when in again.scheduled] == [
+        str(Path("content/tin-tuc/hen-gio.md"))]
