@@ -180,7 +180,7 @@ JINJA_FILTERS = {**jinja_filters.FILTERS, **theme_filters.FILTERS, **assets.FILT
 PLUGINS = [f"tintuc_plugins.{name}" for name in (
     "build_guard", "content_guard", "legacy_redirects", "page_writer", "constant_time_lists",
     "vn_reader", "photos", "news_lists", "topics", "documents", "visitor_counter",
-    "search_index", "warning_groups")]
+    "search_index", "admin_cms", "warning_groups")]
 # build_guard fails the build when any of these did not load (Pelican only logs it).
 REQUIRED_PLUGINS = list(PLUGINS)
 # Places named in a grouped warning line; 0 prints every warning (`invoke build --verbose`).
@@ -199,6 +199,18 @@ VISITOR_COUNTER_MOST_READ_COUNT = 5
 # Redirects from the legacy NukeViet URLs (`Đường dẫn cũ`, categories, tags, feeds, print);
 # the defaults and the other keys are in plugins/legacy_redirects/redirects.py.
 LEGACY_REDIRECTS = {"enabled": True}
+
+# --- Web editor at /quan-tri/ (Decap CMS; docs/quan-tri-web.md) --------------------------------
+# The Git host editors' saves are committed to; `invoke admin` edits this checkout instead.
+ADMIN_CMS = {
+    "enabled": True,
+    "path": "quan-tri",
+    # name: github, gitlab or gitea; repo: "owner/name"; GitLab/Gitea on the organisation's
+    # own server also need api_root and base_url (docs/quan-tri-web.md).
+    "backend": {"name": "github", "repo": "tinhdoan-caobang/tintuc", "branch": "main"},
+    # Saves become pull/merge requests a second person approves (GitHub, GitLab).
+    "editorial_workflow": True,
+}
 
 DELETE_OUTPUT_DIRECTORY = True
 # The output holds only this build's files, but the previous build's are first set aside, so an

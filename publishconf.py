@@ -95,7 +95,7 @@ PUBLISH_BUDGET = {
     "js_kb": 30,
     "image_kb": None,
     "site_mb": int(_env("PUBLISH_SITE_MB", "2048")),
-    "exclude": ["pagefind/*"],
+    "exclude": ["pagefind/*", "quan-tri/*"],  # Pagefind's and Decap CMS's own bundles
 }
 # The Content-Security-Policy the built site must pass: by default the one in the example
 # server configuration, so the two cannot drift apart; PUBLISH_CSP overrides it for servers
@@ -105,7 +105,8 @@ PUBLISH_NGINX_CONF = _env("PUBLISH_NGINX_CONF", "deploy/nginx/tintuc.conf")
 # A GitHub Pages custom domain (written as CNAME on the gh-pages branch).
 PUBLISH_CNAME = _env("PUBLISH_CNAME")
 # Pre-compressed copies (tools/publish.py says why pages get a faster brotli setting).
-PUBLISH_COMPRESSION = {"gzip_level": 9, "brotli_quality": 11, "brotli_quality_pages": 7}
+PUBLISH_COMPRESSION = {"gzip_level": 9, "brotli_quality": 11, "brotli_quality_pages": 7,
+                       "fast_folders": ["quan-tri"]}
 # Published releases kept beside a folder target, for rolling back by hand.
 PUBLISH_KEEP_RELEASES = int(_env("PUBLISH_KEEP_RELEASES", "3"))
 # Server-side paths that `rsync --delete-after` must leave alone (ACME challenges).
@@ -113,3 +114,6 @@ PUBLISH_PROTECT = [".well-known/"]
 
 # A broken photo stops a production build instead of publishing the original as it is.
 PHOTOS = {**_site.PHOTOS, "on_error": "stop"}
+
+# The web editor at /quan-tri/ is part of every published site: no bundle, no publication.
+ADMIN_CMS = {**_site.ADMIN_CMS, "required": True}

@@ -8,6 +8,7 @@ from pathlib import Path
 from invoke import Collection, Exit, task
 
 from tintuc_tools import editor_tasks
+from tintuc_tools.admin import admin
 from tintuc_tools.bench import bench_task
 from tintuc_tools.check_files import run_apart as run_check_apart
 from tintuc_tools.counter_task import counter
@@ -68,4 +69,4 @@ def test(c, fast=False, k=""):
 # Tasks of other areas live beside the code they drive, in tools/*; each is added here.
 ns = Collection(build, serve, test, counter, bench_task(), import_legacy, publish, verify,
                 editor_tasks.new, editor_tasks.check, editor_tasks.livereload,
-                search_bench_task())
+                search_bench_task(), admin)

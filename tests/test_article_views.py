@@ -34,7 +34,7 @@ def settings(root) -> dict:
 
 
 def views(site, page: str) -> str:
-    found = site.html(page).find("p", class_="views")
+    found = site.html(page).select_one("main p.views")
     return found.get_text() if found else ""
 
 
@@ -47,6 +47,10 @@ def test_views_are_counted_drawn_kept_and_never_render_a_page_again(tmp_path):
     assert first.ok, first.messages
     assert (views(first, "bai-a.html"), views(first, "bai-b.html"), views(first, "bai-c.html")) \
         == ("Lượt xem: 3", "Lượt xem: 2", "")
+    # "Tin đọc nhiều" shows each one's figure too.
+    assert [item.get_text(" ", strip=True).replace("\xa0", " ") for item in
+            first.html("bai-c.html").select(".most-read li")] == \
+        ["Bài A 3 lượt xem", "Bài B 2 lượt xem"]
 
     # An hour later: more readers of A, and the log rotated away from what was counted.
     log.rename(root / "logs" / "access.log.1")

@@ -107,12 +107,17 @@ class Preview:
     """The builds, the state the browser polls, and the watching."""
 
     def __init__(self, content: Path, settings_file: Path, *, port: int = 8000,
-                 bind: str = "127.0.0.1", drafts: bool = True, out=None):
+                 bind: str = "127.0.0.1", drafts: bool = True, out=None,
+                 overrides: dict | None = None, quiet_paths: tuple[str, ...] = ()):
         self.content = Path(content).resolve()
         self.settings_file = Path(settings_file).resolve()
         self.port = port
         self.bind = bind
         self.drafts = drafts
+        # Settings given to every build (`invoke admin`: the editor's local Git proxy), and
+        # pages served without the reload script (the web editor must not reload mid-edit).
+        self.overrides = dict(overrides or {})
+        self.quiet_paths = tuple(quiet_paths)
         self.out = out or sys.stdout
         self.workspace = Path(tempfile.mkdtemp(prefix="tintuc-xem-truoc-"))
         self.site: Path | None = None
@@ -138,10 +143,11 @@ class Preview:
     def command(self, output: Path) -> list[str]:
         command = [sys.executable, "-m", "pelican", str(self.content), "-s",
                    str(self.settings_file), "-o", str(output)]
-        if self.drafts:
+        overrides = {**(DRAFT_URLS if self.drafts else {}), **self.overrides}
+        if overrides:
             # One `-e` with every override: argparse keeps only the last `-e` given.
             command += ["-e", *(f"{name}={json.dumps(value)}"
-                                for name, value in DRAFT_URLS.items())]
+                                for name, value in overrides.items())]
         return command
 
     def build(self, changed: list[str] = ()) -> bool:
@@ -320,6 +326,8 @@ class _Handler(SimpleHTTPRequestHandler):
             if not local.is_file():
                 return super().do_GET()
         if local.suffix == ".html" and local.is_file():
+            if path.startswith(self.preview.quiet_paths):
+                return super().do_GET()
             return self._page(local, HTTPStatus.OK)
         if not local.exists():
             return self._not_found()
@@ -390,7 +398,8 @@ def _interrupt(signum, frame):
 
 
 def serve_preview(content=None, settings_file=None, port: int = 8000, bind: str = "127.0.0.1",
-                  drafts: bool = True, out=None) -> int:
+                  drafts: bool = True, out=None, overrides: dict | None = None,
+                  quiet_paths: tuple[str, ...] = ()) -> int:
     """Build, serve and rebuild on save until Ctrl+C; the exit status."""
     out = out or sys.stdout
     settings_path = Path(settings_file) if settings_file else SETTINGS_FILE
@@ -400,7 +409,8 @@ def serve_preview(content=None, settings_file=None, port: int = 8000, bind: str 
         print(f"Không thấy thư mục nội dung “{content}”: hãy ghi đúng thư mục sau --path.",
               file=out)
         return 2
-    preview = Preview(Path(content), settings_path, port=port, bind=bind, drafts=drafts, out=out)
+    preview = Preview(Path(content), settings_path, port=port, bind=bind, drafts=drafts, out=out,
+                      overrides=overrides, quiet_paths=quiet_paths)
     try:
         server = preview.make_server()
     except OSError as error:

@@ -19,6 +19,9 @@ def check_files(output: Path, settings: dict | None = None) -> list[Finding]:
     static = tuple(f"{path.strip('/')}/" for path in settings.get("STATIC_PATHS") or ("images",))
     search = (settings.get("SEARCH_INDEX") or {}).get("folder") or "pagefind"
     own_scripts = (*OWN_SCRIPT_FOLDERS, f"{search.strip('/')}/")
+    admin = settings.get("ADMIN_CMS") or {}
+    if admin.get("enabled", True) and admin.get("path"):
+        own_scripts += (f"{admin['path'].strip('/')}/",)  # the web editor (Decap CMS)
     findings = []
     for folder, folders, files in os.walk(output):
         for name in sorted(folders + files):
