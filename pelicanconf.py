@@ -175,13 +175,16 @@ JINJA_FILTERS = {**jinja_filters.FILTERS, **theme_filters.FILTERS, **assets.FILT
 # The project's plugins are installed with it (`pip install -e .`) as the package
 # `tintuc_plugins` (the folder plugins/). legacy_redirects before page_writer: at `finalized` it
 # writes its pages while the previous build's output is still there to move unchanged ones
-# back from (any order works).
+# back from (any order works). warning_groups last: it holds back the warnings the others log
+# (even at `finalized`) and tells a warning repeated at many files as one line.
 PLUGINS = [f"tintuc_plugins.{name}" for name in (
     "build_guard", "content_guard", "legacy_redirects", "page_writer", "constant_time_lists",
     "vn_reader", "photos", "news_lists", "topics", "documents", "visitor_counter",
-    "search_index", "admin_cms")]
+    "search_index", "admin_cms", "warning_groups")]
 # build_guard fails the build when any of these did not load (Pelican only logs it).
 REQUIRED_PLUGINS = list(PLUGINS)
+# Places named in a grouped warning line; 0 prints every warning (`invoke build --verbose`).
+NEWS_WARNING_GROUPS = 3
 
 # --- Visitor counter (CONTRACT §4; production paths in publishconf.py) --------------------
 # The legacy site's running total when its counter stopped; visits after it are added.

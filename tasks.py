@@ -10,7 +10,7 @@ from invoke import Collection, Exit, task
 from tintuc_tools import editor_tasks
 from tintuc_tools.admin import admin
 from tintuc_tools.bench import bench_task
-from tintuc_tools.check_files import run as run_check_command
+from tintuc_tools.check_files import run_apart as run_check_apart
 from tintuc_tools.counter_task import counter
 from tintuc_tools.importer import import_legacy
 from tintuc_tools.publish import publish, verify
@@ -28,15 +28,20 @@ def _pelican(c, *args: str, settings: str = "pelicanconf.py", pty: bool = False)
 
 
 @task(help={"content": "content folder (content/)", "output": "output folder (output/)",
-            "settings": "settings file (pelicanconf.py)"})
-def build(c, content="content", output="output", settings="pelicanconf.py"):
+            "settings": "settings file (pelicanconf.py)",
+            "verbose": "every warning on its own line (default: a warning repeated at many "
+                       "places is one line naming the first few)"})
+def build(c, content="content", output="output", settings="pelicanconf.py", verbose=False):
     """Check the content, then build the site into output/; any error exits non-zero."""
     with c.cd(str(PROJECT)):
         # The check lists every problem of every file; Pelican's --fatal stops at the first.
-        status = run_check_command(content, settings)
+        # Relative paths from the project, as for Pelican below (invoke may run elsewhere).
+        status = run_check_apart(str(PROJECT / content), str(PROJECT / settings),
+                                 verbose=verbose, verbose_hint="invoke build --verbose")
         if status:
             raise Exit(code=status)
-        _pelican(c, content, "-o", output, "--fatal", "errors", settings=settings)
+        extra = ["-e", "NEWS_WARNING_GROUPS=0"] if verbose else []
+        _pelican(c, content, "-o", output, "--fatal", "errors", *extra, settings=settings)
 
 
 @task(help={"port": "port (8000)", "output": "folder to serve (output/)"})

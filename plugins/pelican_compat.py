@@ -3,11 +3,11 @@
 The plugins replace or read a few things Pelican does not offer as an interface: how its
 writer paginates and guards against two writes of one file, a document's raw text and the
 memoised rendering of it, where a static file will go without pinning it there, the period
-archives builder, the `slugify` its modules call, the text of its fatal-error stop, the links
-its static generator collects. Each lives here, and tests/test_pelican_compat.py holds each
-against vanilla Pelican's own behaviour, so an upgrade that changes one fails a test named for
-it instead of a site. A Pelican version these tests have not passed on is told at the start of
-every build (`untested_version`).
+archives builder, the `slugify` its modules call, the text of its fatal-error stop and its
+console's log handler, the links its static generator collects. Each lives here, and
+tests/test_pelican_compat.py holds each against vanilla Pelican's own behaviour, so an upgrade
+that changes one fails a test named for it instead of a site. A Pelican version these tests
+have not passed on is told at the start of every build (`untested_version`).
 """
 
 import logging
@@ -126,6 +126,15 @@ FATAL_STOP = "Warning or error encountered"
 
 def is_fatal_stop(error: BaseException) -> bool:
     return type(error) is RuntimeError and str(error) == FATAL_STOP
+
+
+def console_handlers() -> list[logging.Handler]:
+    """The handlers Pelican's command line prints with (its Rich handler, `pelican.log`'s
+    DEFAULT_LOG_HANDLER, or a plain stream handler); never a test's or a tool's own."""
+    from pelican.log import DEFAULT_LOG_HANDLER
+
+    return [handler for handler in logging.getLogger().handlers
+            if handler is DEFAULT_LOG_HANDLER or type(handler) is logging.StreamHandler]
 
 
 # --- The writer ----------------------------------------------------------------------------

@@ -150,6 +150,24 @@ def test_the_fatal_stop_is_what_pelican_raises_under_fatal_errors():
     assert not pelican_compat.is_fatal_stop(RuntimeError("khác"))
 
 
+def test_the_console_handler_is_the_one_pelicans_command_line_installs():
+    import pelican.log
+
+    root = logging.getLogger()
+    saved_handlers, saved_level = root.handlers[:], root.level
+    root.handlers = []
+    try:
+        pelican.log.init(level=logging.WARNING)  # what `pelican` does before building
+        installed = root.handlers[:]
+        root.addHandler(logging.FileHandler(os.devnull))  # a tool's own: never held back
+        assert installed and pelican_compat.console_handlers() == installed
+    finally:
+        for handler in root.handlers:
+            if handler not in saved_handlers and handler not in installed:
+                handler.close()
+        root.handlers, root.level = saved_handlers, saved_level
+
+
 # --- The writer -------------------------------------------------------------------------------
 
 SEQUENCES = [[("a.html", False), ("a.html", False)], [("a.html", True), ("a.html", False)],

@@ -12,6 +12,8 @@ is rendered, so 10,000 articles take seconds (benchmarks/check_bench.py).
 """
 
 import difflib
+import functools
+import hashlib
 import os
 import posixpath
 import re
@@ -23,6 +25,8 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from tintuc import active_content, paths
+from tintuc.check_cache import CheckCache, RecordingListing
+from tintuc.check_cache import Entry as CacheEntry
 from tintuc.dates import build_clock, format_dateline, format_day, in_vietnam
 from tintuc.files import (
     MARKDOWN_EXTENSIONS,
@@ -45,6 +49,7 @@ from tintuc.legacy_import import strip_prefix, url_path
 from tintuc.problems import ERROR, WARNING, Problem
 from tintuc.publication import SCHEDULED, status_at
 from tintuc.text import fold, nfc, slugify
+from tintuc.warning_groups import Group, group_problems
 
 MAX_SUMMARY = 300
 MAX_TITLE = 150
@@ -102,12 +107,16 @@ class Source:
     is_page: bool
     data: bytes = b""
     document: Document | None = None
+    digest: str = ""  # sha256 of the bytes, with a cache
+    cached: CacheEntry | None = None  # the last check's entry, when still valid
+    linked: tuple[str, ...] = ()  # files it links with {static}/{attach}, from the folder
 
 
 @dataclass
 class CheckResult:
     problems: list[Problem] = field(default_factory=list)
     files_checked: int = 0
+    files_from_cache: int = 0  # of those, found unchanged in the cache (not checked again)
     # Articles dated after the build's clock: (file, when it will appear).
     scheduled: list[tuple[str, datetime]] = field(default_factory=list)
 
@@ -128,11 +137,16 @@ def check_folder(content_dir, settings, *, only: Iterable | None = None) -> list
     return run_check(content_dir, settings, only=only).problems
 
 
-def run_check(content_dir, settings, *, only: Iterable | None = None) -> CheckResult:
+def run_check(content_dir, settings, *, only: Iterable | None = None,
+              cache_file: Path | None = None) -> CheckResult:
     """`check_folder` with the number of files checked.
 
     With `only`, problems are reported for those files alone; the others are still read,
     since a title or a URL is a duplicate only against the whole folder.
+
+    With `cache_file`, a file whose bytes, place, settings and the files it points at are
+    as in the last full check is not checked again (tintuc.check_cache); the report is the
+    same. Only a full check (no `only`) writes the cache.
     """
     root = Path(content_dir)
     refused = paths.refused_symlinks(root)
@@ -145,26 +159,66 @@ def run_check(content_dir, settings, *, only: Iterable | None = None) -> CheckRe
                  for problem in upload_problems(path, display_path(path))]
 
     listing = _Listing(root)
+    cache = CheckCache.load(cache_file, _as_dict(settings)) if cache_file else None
     reported_ids = {id(source) for source in reported}
     for source in sources:
         data = source.path.read_bytes()
+        if cache is not None:
+            source.digest = hashlib.sha256(data).hexdigest()
+            source.cached = cache.get(source.relative, source.digest, _place(source),
+                                      listing.find)
+            if source.cached is not None:
+                source.document, source.linked = source.cached.document, source.cached.linked
+                continue
         required = PAGE_REQUIRED if source.is_page else ARTICLE_REQUIRED
         source.document = read_source(data, source.shown, required=required,
                                       folder=posixpath.dirname(source.relative))
+        source.linked = _links_of(source)
         source.data = data if id(source) in reported_ids else b""
     # A file an article links with `{static}`/`{attach}` is published, wherever it lies.
-    linked = _linked_files(sources)
+    linked = {target for source in sources for target in source.linked}
     problems += [_stray_file_problem(path) for path in stray
                  if wanted(path) and path.relative_to(root).as_posix() not in linked]
     for source in reported:
-        problems.extend(_check_one(source, root, settings, listing))
+        if source.cached is not None:
+            problems.extend(source.cached.problems)
+            continue
+        looking = RecordingListing(listing) if cache is not None else listing
+        found = _check_one(source, root, settings, looking)
+        problems.extend(found)
         source.data = b""  # 10,000 articles are tens of megabytes: keep only their headers
+        if cache is not None:
+            cache.put(source.relative, CacheEntry(
+                source.digest, _place(source), _across_files_only(source.document), found,
+                tuple(looking.lookups), source.linked))
+    if cache is not None and only is None:
+        cache.save()
     reported_paths = {source.shown for source in reported}
     problems.extend(problem for problem in _cross_file_problems(sources)
                     + _legacy_url_problems(sources, settings)
                     if problem.path in reported_paths)
     problems.sort(key=lambda problem: (problem.path, problem.line, problem.level != ERROR))
-    return CheckResult(problems, len(reported), _scheduled(reported, settings))
+    return CheckResult(problems, len(reported),
+                       sum(source.cached is not None for source in reported),
+                       _scheduled(reported, settings))
+
+
+# The fields the checks across files read (titles, dates, URLs), with their lines.
+# `expires` for the articles the report says are scheduled.
+_ACROSS_FILES = ("title", "date", "slug", "status", "legacy_urls", "expires")
+
+
+def _across_files_only(document: Document) -> Document:
+    """A document as the cache keeps it: what the checks across files read, and whether it
+    has errors (they leave it out); its own problems are kept with the entry."""
+    return replace(document, body="", problems=[p for p in document.problems if p.is_error],
+                   fields={name: found for name, found in document.fields.items()
+                           if name in _ACROSS_FILES})
+
+
+def _place(source: Source) -> tuple:
+    """What a file's own problems depend on besides its bytes: how it is named, where."""
+    return source.shown, source.relative, source.is_page
 
 
 def _scheduled(sources: list[Source], settings) -> list[tuple[str, datetime]]:
@@ -181,15 +235,12 @@ def _scheduled(sources: list[Source], settings) -> list[tuple[str, datetime]]:
     return sorted(found, key=lambda pair: (pair[1], pair[0]))
 
 
-def _linked_files(sources: list[Source]) -> set[str]:
-    found = set()
-    for source in sources:
-        folder = posixpath.dirname(source.relative)
-        for _line, _what, target in paths.copying_links(source.document.body):
-            relative = paths.link_target(folder, target)
-            if relative:
-                found.add(relative)
-    return found
+def _links_of(source: Source) -> tuple[str, ...]:
+    """The files of the content folder a document links with `{static}`/`{attach}`."""
+    folder = posixpath.dirname(source.relative)
+    found = (paths.link_target(folder, target)
+             for _line, _what, target in paths.copying_links(source.document.body))
+    return tuple(sorted({relative for relative in found if relative}))
 
 
 def _selection(root: Path, only: Iterable | None):
@@ -357,16 +408,23 @@ def _category_problems(source: Source, settings) -> list[Problem]:
     category = source.document.get("category")
     if not categories or not category or category in categories:
         return []
-    by_folded = {fold(name): name for name in categories}
-    guess = by_folded.get(fold(category))
-    if guess is None:
-        close = difflib.get_close_matches(fold(category), list(by_folded), n=1, cutoff=0.6)
-        guess = by_folded[close[0]] if close else None
+    guess = _closest_category(category, tuple(categories))
     listed = "; ".join(categories)
     hint = (f"có phải ý bạn là “{guess}”? Các chuyên mục: {listed}" if guess
             else f"chọn một trong các chuyên mục: {listed}")
     return [_warn(source, "category", "unknown-category",
                   f"chuyên mục “{category}” không có trong danh sách chuyên mục của trang", hint)]
+
+
+@functools.lru_cache(maxsize=256)
+def _closest_category(category: str, categories: tuple[str, ...]) -> str | None:
+    """Imported sites repeat one unknown category in thousands of files: asked once each."""
+    by_folded = {fold(name): name for name in categories}
+    guess = by_folded.get(fold(category))
+    if guess is None:
+        close = difflib.get_close_matches(fold(category), list(by_folded), n=1, cutoff=0.6)
+        guess = by_folded[close[0]] if close else None
+    return guess
 
 
 # --- Photos and links --------------------------------------------------------------------
@@ -732,11 +790,17 @@ def _free_backup_name(path: Path) -> Path:
 # --- Telling ------------------------------------------------------------------------------
 
 
-def report_text(result: CheckResult, fixed: list[Fixed] = ()) -> str:
-    """What `invoke check` prints: one line per problem, then the count."""
+def report_text(result: CheckResult, fixed: list[Fixed] = (), verbose: bool = False,
+                verbose_hint: str = "invoke check --verbose") -> str:
+    """What `invoke check` prints: one line per problem, then the count.
+
+    Unless `verbose`, a warning given in the same words at more than a few places is one
+    line naming the first few (tintuc.warning_groups); every error keeps its own line."""
     lines = [f"Đã chuyển sang Unicode dựng sẵn (NFC): {item.path} (bản gốc: {item.backup})"
              for item in fixed]
-    lines += [str(problem) for problem in result.problems]
+    told = result.problems if verbose else group_problems(result.problems)
+    lines += [item.line(verbose_hint=verbose_hint) if isinstance(item, Group) else str(item)
+              for item in told]
     lines += [f"Hẹn giờ: {path} sẽ được đăng lúc {format_dateline(when)} (ở lần dựng trang đầu "
               "tiên sau giờ đó)" for path, when in result.scheduled]
     verdict = ("có lỗi: trang sẽ không dựng được cho tới khi sửa xong" if result.errors

@@ -50,7 +50,7 @@ from tintuc.files import write_atomically
 
 # Bump when a change here changes the bytes written for the same settings: every entry's id
 # changes with it, so old cache entries and old URLs are simply no longer used.
-PROCESSOR_VERSION = 1
+PROCESSOR_VERSION = 2  # 2: smaller sizes resized from the next larger one
 
 PROCESSED_EXTENSIONS = frozenset({".jpg", ".jpeg", ".jpe", ".png", ".webp", ".tif", ".tiff",
                                   ".bmp"})
@@ -442,6 +442,29 @@ def _resize(work: Image.Image, scale: float, box: tuple[int, int, int, int],
     return work.resize(size, Image.Resampling.LANCZOS, box=work_box, reducing_gap=3.0)
 
 
+def _resized(work: Image.Image, scale: float,
+             plan: list[tuple[tuple[int, int, int, int], tuple[int, int]]]) -> list[Image.Image]:
+    """Every size of one role (one crop box), in the plan's order. The largest is made from
+    the source; each smaller one from the one just larger. A Lanczos resize costs in
+    proportion to the pixels it reads, so this reads the source once per role instead of once
+    per size (a quarter of the resizing time on camera photos, where it is a third of the
+    work). Against each size made from the source: 52 dB PSNR at worst on the benchmark's
+    photos, 20 dB under what JPEG 80 / WebP 75 themselves change (31.6 dB)."""
+    order = sorted(range(len(plan)), key=lambda index: -plan[index][1][0])
+    made: dict[int, Image.Image] = {}
+    larger = None
+    for index in order:
+        box, size = plan[index]
+        if larger is None or larger.size[0] < size[0] or larger.size[1] < size[1]:
+            made[index] = _resize(work, scale, box, size)
+        elif larger.size == size:
+            made[index] = larger.copy()
+        else:
+            made[index] = larger.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+        larger = made[index]
+    return [made[index] for index in range(len(plan))]
+
+
 _JPEG_KEEP = frozenset({0xE0, 0xEE})  # APP0 (JFIF), APP14 (Adobe: needed to decode colours)
 
 
@@ -655,8 +678,8 @@ def _make_variants(job: Job, image: Image.Image, roles: dict[str, str], orientat
     for role, plan in plans.items():
         formats = ["jpeg"] if role == "og" else ["webp", "png" if alpha else "jpeg"]
         files = []
-        for box, (target_width, target_height) in plan:
-            picture = _resize(work, scale, box, (target_width, target_height))
+        pictures = _resized(work, scale, plan)
+        for (_box, (target_width, target_height)), picture in zip(plan, pictures, strict=True):
             for variant_format in formats:
                 name = (f"{job.stem}-{roles[role][:10]}-{target_width}."
                         f"{_EXTENSIONS[variant_format]}")

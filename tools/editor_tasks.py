@@ -38,10 +38,13 @@ def new(c, tieu_de, chuyen_muc="", path="", settings=""):
 
 @task(help={"path": "thư mục nội dung (content/)", "json": "in kết quả dạng JSON",
             "fix": "chuyển tệp gõ ở dạng NFD sang NFC, giữ bản gốc .bak",
-            "settings": "tệp cấu hình (pelicanconf.py)"})
-def check(c, path="", json=False, fix=False, settings=""):
+            "settings": "tệp cấu hình (pelicanconf.py)",
+            "verbose": "in từng cảnh báo (mặc định: cảnh báo giống nhau ở nhiều tệp gộp "
+                       "thành một dòng)"})
+def check(c, path="", json=False, fix=False, settings="", verbose=False):
     """Kiểm tra bài viết, không cần dựng trang; có lỗi thì trả mã 1."""
-    status = run_check_command(path or None, settings or None, as_json=json, fix=fix)
+    status = run_check_command(path or None, settings or None, as_json=json, fix=fix,
+                               verbose=verbose)
     if status:
         raise Exit(code=status)
 

@@ -84,10 +84,12 @@ UNUSED_FILES = frozenset({
 # Pagefind's peak memory for a shard, estimated from the length of its records (measured with
 # Pagefind 1.5.2 on generated articles of 5.6 kB records: 131 MB for 1,000, 381 MB for 3,000,
 # 1.2 GB for 10,000), and what the processes running at once may use together. A shard bigger
-# than that runs alone.
+# than that runs alone. 400 MB: one shard of ~2,000 articles at a time (two took the build's
+# processes together to 1.0–1.2 GB at 10,000 articles while the cold build rendered; the
+# index still ends long before the rendering: issue 15, BENCHMARKS.md).
 PAGEFIND_BASE_BYTES = 32 * 2**20
 PAGEFIND_BYTES_PER_RECORD_CHAR = 24
-PAGEFIND_MEMORY_BUDGET = 640 * 2**20
+PAGEFIND_MEMORY_BUDGET = 400 * 2**20
 
 
 @dataclass(frozen=True)
