@@ -56,6 +56,12 @@ DAY_PATTERN = r"^$|^\d{1,2}/\d{1,2}/\d{4}$"
 DAY_PATTERN_MESSAGE = "Ghi ngày dạng ngày/tháng/năm, ví dụ 18/02/2026"
 
 
+def _day_field(label: str) -> Field:
+    """A day without a time (a document's dates), day-first as editors type it."""
+    return Field("string", label, "Dạng ngày/tháng/năm, ví dụ 18/02/2026.",
+                 options={"pattern": [DAY_PATTERN, DAY_PATTERN_MESSAGE]})
+
+
 # In the order the form shows them. A row is one key; its spelling is how the reader finds it.
 FIELDS = {
     "Tiêu đề": Field("string", "Tiêu đề", "Tiêu đề bài, nên dưới 150 ký tự.", required=True),
@@ -117,10 +123,8 @@ FIELDS = {
                      "Chỉ điền khi bài là một văn bản (kế hoạch, thông báo…): ví dụ "
                      "125-KH/TĐTN-PT. Bài có số hiệu được đưa vào trang Văn bản."),
     "Loại văn bản": Field("string", "Loại văn bản", "Ví dụ: Kế hoạch, Thông báo, Hướng dẫn."),
-    "Ngày ban hành": Field("string", "Ngày ban hành", "Dạng ngày/tháng/năm, ví dụ 18/02/2026.",
-                           options={"pattern": [DAY_PATTERN, DAY_PATTERN_MESSAGE]}),
-    "Ngày hiệu lực": Field("string", "Ngày hiệu lực", "Dạng ngày/tháng/năm, ví dụ 18/02/2026.",
-                           options={"pattern": [DAY_PATTERN, DAY_PATTERN_MESSAGE]}),
+    "Ngày ban hành": _day_field("Ngày ban hành"),
+    "Ngày hiệu lực": _day_field("Ngày hiệu lực"),
     "Tệp văn bản": Field("file", "Tệp văn bản",
                          "Tệp PDF, DOCX hoặc XLSX của văn bản, được lưu cùng tháng với bài.",
                          options={"choose_url": False}),

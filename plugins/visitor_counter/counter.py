@@ -67,7 +67,6 @@ class ViewCount:
         return views_html(self.figures.get(getattr(document, "url", None) or ""))
 
 
-
 def most_read(snapshot: Snapshot, articles) -> list | None:
     """(article, views) for the most viewed published articles of the last days, or None."""
     views = snapshot.most_read()
